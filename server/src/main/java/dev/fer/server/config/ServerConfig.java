@@ -1,0 +1,130 @@
+package dev.fer.server.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Every setting of the server, with defaults that just work on a small CPU machine. Values come
+ * from a properties file ({@code --config}) and are overridden by command-line flags; keys are
+ * the flag names without dashes, e.g. {@code port=50051}.
+ */
+public final class ServerConfig {
+  private final Map<String, String> values = new TreeMap<>();
+
+  public static final Map<String, String> DEFAULTS = Map.ofEntries(
+      Map.entry("host", "0.0.0.0"),
+      Map.entry("port", "50051"),
+      Map.entry("models", "models"),
+      Map.entry("default-pipeline", "fer2013"),
+      Map.entry("provider", "cpu"),
+      Map.entry("provider-required", "false"),
+      Map.entry("device-id", "0"),
+      Map.entry("intra-op-threads", "1"),
+      Map.entry("tensorrt-fp16", "false"),
+      Map.entry("tensorrt-engine-cache", ""),
+      Map.entry("workers", String.valueOf(Runtime.getRuntime().availableProcessors())),
+      Map.entry("queue-capacity", "256"),
+      Map.entry("stream-window", "8"),
+      Map.entry("max-message-bytes", String.valueOf(16 * 1024 * 1024)),
+      Map.entry("max-image-pixels", "40000000"),
+      Map.entry("max-faces", "16"),
+      Map.entry("crop-margin", "0.15"),
+      Map.entry("min-face-score", "0.6"),
+      Map.entry("detector", ""),
+      Map.entry("shutdown-grace-seconds", "30"));
+
+  public ServerConfig() {
+    values.putAll(DEFAULTS);
+  }
+
+  /** Reads a properties file; unknown keys are an error, so a typo does not go unnoticed. */
+  public ServerConfig load(Path file) throws IOException {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file)) {
+      p.load(r);
+    }
+    for (String key : p.stringPropertyNames()) {
+      set(key, p.getProperty(key).trim());
+    }
+    return this;
+  }
+
+  public ServerConfig set(String key, String value) {
+    String k = key.trim().toLowerCase(Locale.ROOT);
+    if (!DEFAULTS.containsKey(k)) {
+      throw new IllegalArgumentException("unknown setting '" + key + "'; known settings: " + DEFAULTS.keySet());
+    }
+    values.put(k, value);
+    return this;
+  }
+
+  public String string(String key) {
+    String v = values.get(key);
+    if (v == null) {
+      throw new IllegalArgumentException("unknown setting '" + key + "'");
+    }
+    return v;
+  }
+
+  public int integer(String key) {
+    try {
+      return Integer.parseInt(string(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("setting '" + key + "' must be a whole number, got '" + string(key) + "'");
+    }
+  }
+
+  public long longValue(String key) {
+    try {
+      return Long.parseLong(string(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("setting '" + key + "' must be a whole number, got '" + string(key) + "'");
+    }
+  }
+
+  public float decimal(String key) {
+    try {
+      return Float.parseFloat(string(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("setting '" + key + "' must be a number, got '" + string(key) + "'");
+    }
+  }
+
+  public boolean flag(String key) {
+    String v = string(key).toLowerCase(Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException("setting '" + key + "' must be true or false, got '" + v + "'");
+    }
+    return v.equals("true");
+  }
+
+  public Path modelsDir() {
+    return Path.of(string("models"));
+  }
+
+  /** The detector folder: the setting, or the newest version under models/detector. */
+  public Path detectorDir() {
+    String d = string("detector");
+    if (!d.isEmpty()) {
+      return Path.of(d);
+    }
+    Path base = modelsDir().resolve("detector");
+    try (var dirs = Files.list(base)) {
+      return dirs.filter(Files::isDirectory).filter(p -> p.getFileName().toString().matches("\\d+"))
+          .max(java.util.Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString())))
+          .orElse(base.resolve("1"));
+    } catch (IOException e) {
+      return base.resolve("1");
+    }
+  }
+
+  public Map<String, String> asMap() {
+    return Map.copyOf(values);
+  }
+}

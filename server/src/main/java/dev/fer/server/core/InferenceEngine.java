@@ -1,0 +1,209 @@
+package dev.fer.server.core;
+
+import dev.fer.spi.FaceBox;
+import dev.fer.spi.FaceSpec;
+import dev.fer.spi.InvalidInputException;
+import dev.fer.spi.PreparedFaces;
+import dev.fer.spi.Preprocessor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inference core, independent of any transport: a frame goes preprocess -> generator ->
+ * encoder -> classifier -> result on a bounded pool of workers. A full queue is an answer
+ * (RESOURCE_EXHAUSTED), never unbounded memory.
+ */
+public final class InferenceEngine implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(InferenceEngine.class);
+
+  private final PipelineCatalog catalog;
+  private final Preprocessor preprocessor;
+  private final ChainRunner chain;
+  private final List<FrameListener> listeners;
+  private final ThreadPoolExecutor workers;
+  private final int queueCapacity;
+
+  public InferenceEngine(PipelineCatalog catalog, Preprocessor preprocessor, ChainRunner chain,
+      List<FrameListener> listeners, int workerThreads, int queueCapacity) {
+    this.catalog = catalog;
+    this.preprocessor = preprocessor;
+    this.chain = chain;
+    this.listeners = List.copyOf(listeners);
+    this.queueCapacity = queueCapacity;
+    AtomicInteger n = new AtomicInteger();
+    this.workers = new ThreadPoolExecutor(workerThreads, workerThreads, 0, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(queueCapacity), r -> {
+          Thread t = new Thread(r, "fer-worker-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  public PipelineCatalog catalog() {
+    return catalog;
+  }
+
+  public Preprocessor preprocessor() {
+    return preprocessor;
+  }
+
+  /** Frames waiting for a worker right now. */
+  public int queued() {
+    return workers.getQueue().size();
+  }
+
+  public CompletableFuture<FrameResult> submit(FrameTask task) {
+    CompletableFuture<FrameResult> future = new CompletableFuture<>();
+    long enqueued = System.nanoTime();
+    try {
+      workers.execute(() -> {
+        if (task.cancelled().getAsBoolean()) {
+          future.completeExceptionally(new RecognitionException(RecognitionException.Kind.CANCELLED,
+              "the client cancelled the stream"));
+          return;
+        }
+        double queueMs = (System.nanoTime() - enqueued) / 1e6;
+        try {
+          future.complete(process(task, queueMs));
+        } catch (RecognitionException e) {
+          notifyFailure(task, e);
+          future.completeExceptionally(e);
+        } catch (Throwable t) {
+          log.error("frame failed unexpectedly", t);
+          RecognitionException e = new RecognitionException(RecognitionException.Kind.INTERNAL,
+              "internal error while recognising the frame: " + t, t);
+          notifyFailure(task, e);
+          future.completeExceptionally(e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      future.completeExceptionally(new RecognitionException(RecognitionException.Kind.RESOURCE_EXHAUSTED,
+          workers.isShutdown() ? "the server is shutting down"
+              : "the server is overloaded: " + queueCapacity + " frames are already queued; slow down and retry"));
+    }
+    return future;
+  }
+
+  /** Runs one frame on the calling thread. */
+  public FrameResult process(FrameTask task, double queueMs) throws RecognitionException {
+    Pipeline pipeline = catalog.get(task.pipeline());
+    Map<String, Double> timings = new LinkedHashMap<>();
+    timings.put("queue", queueMs);
+    FaceSpec spec = pipeline.faceSpec();
+
+    long t0 = System.nanoTime();
+    PreparedFaces faces;
+    try {
+      faces = preprocessor.prepare(task.frame(), spec);
+    } catch (InvalidInputException e) {
+      throw new RecognitionException(RecognitionException.Kind.INVALID_ARGUMENT, e.getMessage());
+    }
+    timings.put("preprocess", (System.nanoTime() - t0) / 1e6);
+
+    GeneratorVariant variant = pipeline.variants().acquire(task.variant(), task.routingKey());
+    FrameResult result;
+    List<String> primaryLabels = new ArrayList<>();
+    try {
+      if (faces.count() == 0) {
+        result = new FrameResult(pipeline.name(), variant.name(), faces.imageWidth(), faces.imageHeight(),
+            List.of(), timings);
+      } else {
+        ChainRunner.Output out = chain.run(pipeline, variant, faces.tensor(), faces.count(), task.returnReference());
+        timings.put("generator", out.generatorNanos() / 1e6);
+        timings.put("encoder", out.encoderNanos() / 1e6);
+        timings.put("classifier", out.classifierNanos() / 1e6);
+        List<FrameResult.Face> list = new ArrayList<>(faces.count());
+        for (int i = 0; i < faces.count(); i++) {
+          list.add(face(pipeline, faces.boxes().get(i), out.probabilities()[i],
+              task.returnReference() ? ReferenceImages.png(out.references(), i, spec) : new byte[0]));
+          primaryLabels.add(list.get(i).label());
+        }
+        result = new FrameResult(pipeline.name(), variant.name(), faces.imageWidth(), faces.imageHeight(),
+            list, timings);
+      }
+    } catch (ai.onnxruntime.OrtException e) {
+      throw new RecognitionException(RecognitionException.Kind.INTERNAL,
+          "model run failed in pipeline " + pipeline.name() + ", variant " + variant.name() + ": " + e.getMessage(), e);
+    } finally {
+      variant.release();
+    }
+    for (FrameListener l : listeners) {
+      l.onFrame(task, result);
+    }
+    if (faces.count() > 0) {
+      runShadow(pipeline, variant.name(), faces, primaryLabels);
+    }
+    return result;
+  }
+
+  /** Mirrors the faces through the shadow variant; only its agreement is recorded. */
+  private void runShadow(Pipeline pipeline, String primary, PreparedFaces faces, List<String> primaryLabels) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    GeneratorVariant shadow = pipeline.variants().acquireShadow();
+    if (shadow == null) {
+      return;
+    }
+    try {
+      ChainRunner.Output out = chain.run(pipeline, shadow, faces.tensor(), faces.count(), false);
+      List<String> labels = new ArrayList<>();
+      for (float[] p : out.probabilities()) {
+        labels.add(pipeline.classes().get(argmax(p)));
+      }
+      for (FrameListener l : listeners) {
+        l.onShadow(pipeline.name(), primary, shadow.name(), primaryLabels, labels);
+      }
+    } catch (Exception e) {
+      log.warn("shadow variant {} failed: {}", shadow.name(), e.toString());
+    } finally {
+      shadow.release();
+    }
+  }
+
+  private static FrameResult.Face face(Pipeline pipeline, FaceBox box, float[] probs, byte[] png) {
+    int best = argmax(probs);
+    return new FrameResult.Face(box, pipeline.classes().get(best), probs[best], pipeline.classes(), probs, png);
+  }
+
+  static int argmax(float[] p) {
+    int best = 0;
+    for (int i = 1; i < p.length; i++) {
+      if (p[i] > p[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private void notifyFailure(FrameTask task, RecognitionException e) {
+    for (FrameListener l : listeners) {
+      l.onFailure(task, e);
+    }
+  }
+
+  /** Finishes the frames already accepted, then stops the workers. */
+  @Override
+  public void close() {
+    workers.shutdown();
+    try {
+      if (!workers.awaitTermination(30, TimeUnit.SECONDS)) {
+        log.warn("frames still running after 30 s; stopping anyway");
+        workers.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      workers.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,94 @@
+"""Contrastive encoder + classifier training on (face, reference) pairs.
+
+Generators are frozen and their references are precomputed once per image (they are the
+expensive part on a CPU); for every sample of every batch a generator variant is drawn at
+random, so the shipped encoder/classifier work with whichever variant the server swaps in.
+Face and reference get the SAME random flip/shift/rotation so they stay aligned."""
+import copy
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .common import log, to_tensor
+from .data import augment, batches
+from .losses import supcon
+from .models import Classifier, ContrastiveEncoder
+
+SUPCON_WEIGHT = 0.2
+LABEL_SMOOTHING = 0.1
+
+
+def _refs_for(idx, faces, refs: dict, names: list, rng):
+    """Pick one reference per sample from the variants in `names` ('identity' = the face)."""
+    choice = rng.randint(0, len(names), len(idx))
+    ref = faces.clone()
+    for k, name in enumerate(names):
+        sel = np.where(choice == k)[0]
+        if name != "identity" and len(sel):
+            ref[sel] = torch.from_numpy(refs[name][idx[sel]])
+    return ref
+
+
+def train_encoder(x_u8, y, refs: dict, n_classes: int, epochs: int, init: dict = None,
+                  bs: int = 128, lr: float = 2e-3, wd: float = 5e-4, variants=None,
+                  eval_fn=None, seed: int = 0, tag: str = "enc"):
+    """x_u8 uint8 [N,48,48], y int [N], refs {variant: float32 [N,1,48,48]}.
+    init: {'encoder': state, 'classifier': state} to fine-tune from (classifier optional).
+    eval_fn(enc, cls, epoch) -> str is called after each epoch for logging only."""
+    rng = np.random.RandomState(seed)
+    variants = variants or ["identity"] + sorted(refs)
+    enc, cls = ContrastiveEncoder(), Classifier(n_classes)
+    if init:
+        enc.load_state_dict(init["encoder"])
+        if init.get("classifier") is not None:
+            cls.load_state_dict(init["classifier"])
+    params = list(enc.parameters()) + list(cls.parameters())
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=wd)
+    steps_per_epoch = max(len(y) // bs, 1)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=epochs * steps_per_epoch,
+                                                pct_start=0.15)
+    yt = torch.from_numpy(np.asarray(y, np.int64))
+    for ep in range(1, epochs + 1):
+        enc.train()
+        cls.train()
+        tot = n = correct = 0
+        for idx in batches(len(y), bs):
+            face = to_tensor(x_u8[idx])
+            ref = _refs_for(idx, face, refs, variants, rng)
+            face, ref = augment(face, ref)
+            emb = enc(face, ref)
+            logits = cls(emb)
+            target = yt[idx]
+            loss = F.cross_entropy(logits, target, label_smoothing=LABEL_SMOOTHING) \
+                + SUPCON_WEIGHT * supcon(emb, target)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            tot += loss.item() * len(idx)
+            n += len(idx)
+            correct += (logits.argmax(1) == target).sum().item()
+        msg = f"{tag} epoch {ep}/{epochs} loss={tot / max(n, 1):.4f} train_acc={correct / max(n, 1):.4f}"
+        if eval_fn is not None:
+            msg += " " + eval_fn(enc, cls, ep)
+        log(msg)
+    enc.eval()
+    cls.eval()
+    return {"encoder": copy.deepcopy(enc.state_dict()), "classifier": copy.deepcopy(cls.state_dict())}
+
+
+@torch.no_grad()
+def predict(state: dict, n_classes: int, x_u8, ref, bs: int = 512) -> np.ndarray:
+    """Logits for faces x_u8 with reference array `ref` (float32 [N,1,48,48]) or None (=face)."""
+    enc, cls = ContrastiveEncoder(), Classifier(n_classes)
+    enc.load_state_dict(state["encoder"])
+    cls.load_state_dict(state["classifier"])
+    enc.eval()
+    cls.eval()
+    out = []
+    for i in range(0, len(x_u8), bs):
+        f = to_tensor(x_u8[i:i + bs])
+        r = f if ref is None else torch.from_numpy(ref[i:i + bs])
+        out.append(cls(enc(f, r)).numpy())
+    return np.concatenate(out)
