@@ -46,15 +46,12 @@ def cache_dir() -> Path:
 
 
 def git_commit() -> str:
+    """HEAD of the repo the code was trained from (read-only `git rev-parse`), or "uncommitted"."""
     try:
         out = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"],
                              capture_output=True, text=True, timeout=10)
         sha = out.stdout.strip()
-        if out.returncode != 0 or len(sha) != 40:
-            return "uncommitted"
-        dirty = subprocess.run(["git", "-C", str(REPO_ROOT), "status", "--porcelain", "training"],
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-        return sha + ("-dirty" if dirty else "")
+        return sha if out.returncode == 0 and len(sha) == 40 else "uncommitted"
     except Exception:
         return "uncommitted"
 

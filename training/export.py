@@ -134,7 +134,7 @@ def export_pipeline(out_dir: Path, pipeline: str, description: str, classes, gen
     cls.eval()
     ref = torch.flip(x, dims=[3])  # any plausible reference works for the numeric check
     path = out_dir / "encoder" / version / "model.onnx"
-    _torch_export(_Encoder(enc), (x, ref), path, ["face", "reference"], ["embedding"])
+    _torch_export(_Encoder(enc).eval(), (x, ref), path, ["face", "reference"], ["embedding"])
     report["encoder"] = _check(path, enc, {"face": x, "reference": ref})
     card = _card(pipeline, "encoder", classes, training["encoder"], metrics.get("encoder", {}),
                  [_io("face", FACE), _io("reference", FACE)], [_io("embedding", [-1, EMBEDDING_DIM])],

@@ -125,9 +125,11 @@ def main(argv=None):
     gen_quality = abl.get("ckplus", {}).get("generator_quality", {})
     ck_folds = abl.get("ckplus", {}).get("variants", {})
 
-    data_note = {"generator": "FER2013 train neutral faces (+ unpaired expressive faces for the GAN), "
+    data_note = {"data": "FER2013 train neutral faces (+ unpaired expressive faces for the GAN), "
                               "then + CK+ peak->neutral pairs of all subjects (ckplus48 x ckplus neutral)"}
-    steps = {"pretrain_steps": cfg["gen_pretrain"], "finetune_steps": cfg["gen_finetune"], "batch": 64}
+    n_gen = int(np.sum(fer.y == FER_CLASSES.index("neutral"))) + int(ck.has_neutral.sum())
+    steps = {"epochs": max(1, round((cfg["gen_pretrain"] + cfg["gen_finetune"]) * 64 / n_gen)),
+             "pretrain_steps": cfg["gen_pretrain"], "finetune_steps": cfg["gen_finetune"], "batch": 64}
 
     def metrics_fer():
         m = {"encoder": {}, "classifier": {}}

@@ -49,6 +49,7 @@ public final class FerServer implements AutoCloseable {
   private PipelineCatalog catalog;
   private InferenceEngine engine;
   private Server server;
+  private RecognitionService recognition;
 
   public FerServer(ServerConfig config, ServerBuilder<?> transport) {
     this.config = config;
@@ -79,7 +80,8 @@ public final class FerServer implements AutoCloseable {
 
     health.setStatus("", ServingStatus.NOT_SERVING);
     health.setStatus(dev.fer.v1.RecognitionGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
-    transport.addService(new RecognitionService(engine, config.integer("stream-window")))
+    recognition = new RecognitionService(engine, config.integer("stream-window"));
+    transport.addService(recognition)
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance());
     extraServices.forEach(transport::addService);
@@ -120,6 +122,10 @@ public final class FerServer implements AutoCloseable {
 
   public InferenceEngine engine() {
     return engine;
+  }
+
+  public RecognitionService recognition() {
+    return recognition;
   }
 
   public Injector injector() {

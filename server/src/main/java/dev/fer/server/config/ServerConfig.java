@@ -20,7 +20,7 @@ public final class ServerConfig {
   public static final Map<String, String> DEFAULTS = Map.ofEntries(
       Map.entry("host", "0.0.0.0"),
       Map.entry("port", "50051"),
-      Map.entry("models", "models"),
+      Map.entry("models", home().resolve("models").toString()),
       Map.entry("default-pipeline", "fer2013"),
       Map.entry("provider", "cpu"),
       Map.entry("provider-required", "false"),
@@ -38,6 +38,11 @@ public final class ServerConfig {
       Map.entry("min-face-score", "0.6"),
       Map.entry("detector", ""),
       Map.entry("shutdown-grace-seconds", "30"));
+
+  /** The installation folder (bin/fer sets fer.home); models and samples live under it. */
+  public static Path home() {
+    return Path.of(System.getProperty("fer.home", ".")).toAbsolutePath().normalize();
+  }
 
   public ServerConfig() {
     values.putAll(DEFAULTS);

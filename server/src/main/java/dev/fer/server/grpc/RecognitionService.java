@@ -19,6 +19,7 @@ import io.grpc.stub.StreamObserver;
 public final class RecognitionService extends RecognitionGrpc.RecognitionImplBase {
   private final InferenceEngine engine;
   private final int streamWindow;
+  private final java.util.concurrent.atomic.AtomicInteger openStreams = new java.util.concurrent.atomic.AtomicInteger();
 
   public RecognitionService(InferenceEngine engine, int streamWindow) {
     this.engine = engine;
@@ -27,7 +28,14 @@ public final class RecognitionService extends RecognitionGrpc.RecognitionImplBas
 
   @Override
   public StreamObserver<RecognizeRequest> recognize(StreamObserver<RecognizeResponse> responses) {
-    return new RecognizeStream(engine, (ServerCallStreamObserver<RecognizeResponse>) responses, streamWindow);
+    openStreams.incrementAndGet();
+    return new RecognizeStream(engine, (ServerCallStreamObserver<RecognizeResponse>) responses, streamWindow,
+        openStreams::decrementAndGet);
+  }
+
+  /** Streams that hold server resources right now (ended and cancelled ones do not). */
+  public int openStreams() {
+    return openStreams.get();
   }
 
   @Override

@@ -39,8 +39,12 @@ final class RecognizeStream implements StreamObserver<RecognizeRequest> {
   private boolean finished;
   private volatile boolean cancelled;
 
-  RecognizeStream(InferenceEngine engine, ServerCallStreamObserver<RecognizeResponse> out, int window) {
+  private final Runnable onClose;
+
+  RecognizeStream(InferenceEngine engine, ServerCallStreamObserver<RecognizeResponse> out, int window,
+      Runnable onClose) {
     this.engine = engine;
+    this.onClose = onClose;
     this.out = out;
     this.window = window;
     out.disableAutoRequest();
@@ -123,12 +127,19 @@ final class RecognizeStream implements StreamObserver<RecognizeRequest> {
       if (halfClosed && inOrder.isEmpty() && waiting == null) {
         finished = true;
         out.onCompleted();
+        onClose.run();
       }
     }
   }
 
   private void cancel() {
     synchronized (lock) {
+      if (cancelled) {
+        return;
+      }
+      if (!finished) {
+        onClose.run();
+      }
       cancelled = true;
       inOrder.clear();
       waiting = null;

@@ -55,6 +55,15 @@ public final class CenterFaceDetector implements FaceDetector {
 
   /** @param threshold heat-map peaks below this are not reported */
   public CenterFaceDetector(Path directory, float threshold) throws ModelLoadException {
+    this(directory, threshold, 0);
+  }
+
+  /**
+   * @param threshold heat-map peaks below this are not reported
+   * @param maxSide longer side the frame is scaled down to before detection; 0 = the card's
+   *     {@code detect_max_side} (640 when absent)
+   */
+  public CenterFaceDetector(Path directory, float threshold, int maxSide) throws ModelLoadException {
     Path card = requireInstalled(directory);
     ModelCard modelCard = ModelCard.read(card);
     if (!"detector".equals(modelCard.stage())) {
@@ -75,7 +84,7 @@ public final class CenterFaceDetector implements FaceDetector {
     this.heatmapName = orDefault(modelCard.outputName(0), "537");
     this.scaleName = orDefault(modelCard.outputName(1), "538");
     this.offsetName = orDefault(modelCard.outputName(2), "539");
-    this.maxSide = json.path("detect_max_side").asInt(640);
+    this.maxSide = maxSide > 0 ? maxSide : json.path("detect_max_side").asInt(640);
     this.nmsIou = (float) json.path("nms_iou").asDouble(0.3);
     this.threshold = threshold;
     JsonNode src = json.path("source");
@@ -99,6 +108,7 @@ public final class CenterFaceDetector implements FaceDetector {
         options.addConfigEntry("session.intra_op.allow_spinning", "0");
         options.addConfigEntry("session.inter_op.allow_spinning", "0");
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
         this.session = env.createSession(patched, options);
       }
     } catch (IOException | IllegalArgumentException | OrtException e) {

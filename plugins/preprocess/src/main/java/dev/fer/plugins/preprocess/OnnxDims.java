@@ -7,7 +7,8 @@ import java.util.Set;
 /**
  * Rewrites, in memory, the declared shapes of some graph inputs/outputs of an ONNX model to
  * symbolic dimensions, so that ONNX Runtime accepts any size there. Needed for models exported
- * with a fixed example size (CenterFace declares [10,3,32,32] but is fully convolutional). Works
+ * with a fixed example size (CenterFace declares [10,3,32,32] but is fully convolutional), and
+ * drops weights that old exporters also listed as graph inputs (so ORT can fold them). Works
  * on the protobuf wire format directly; everything else is copied byte for byte.
  *
  * <p>ModelProto.graph = 7; GraphProto.input = 11, output = 12; ValueInfoProto.name = 1, type = 2;
@@ -44,6 +45,7 @@ final class OnnxDims {
   }
 
   private static byte[] rewriteGraph(byte[] b, int from, int to, Set<String> names, int[] patched) {
+    Set<String> initializers = initializerNames(b, from, to);
     ByteArrayOutputStream out = new ByteArrayOutputStream(to - from + 256);
     Reader r = new Reader(b, from, to);
     while (r.more()) {
@@ -58,6 +60,8 @@ final class OnnxDims {
         if (name != null && names.contains(name)) {
           writeLen(out, field, rewriteValueInfo(b, r.pos, end, name));
           patched[0]++;
+        } else if (field == 11 && name != null && initializers.contains(name)) {
+          // IR < 4 style: weights listed as graph inputs keep ORT from folding constants; drop them
         } else {
           out.write(b, fieldStart, end - fieldStart);
         }
@@ -68,6 +72,35 @@ final class OnnxDims {
       }
     }
     return out.toByteArray();
+  }
+
+  /** GraphProto.initializer = 5, TensorProto.name = 8. */
+  private static Set<String> initializerNames(byte[] b, int from, int to) {
+    Set<String> names = new java.util.HashSet<>();
+    Reader r = new Reader(b, from, to);
+    while (r.more()) {
+      long tag = r.varint();
+      int wire = (int) (tag & 7);
+      if ((tag >>> 3) == 5 && wire == 2) {
+        int len = (int) r.varint();
+        Reader t = new Reader(b, r.pos, r.pos + len);
+        while (t.more()) {
+          long ttag = t.varint();
+          int twire = (int) (ttag & 7);
+          if ((ttag >>> 3) == 8 && twire == 2) {
+            int slen = (int) t.varint();
+            names.add(new String(b, t.pos, slen, StandardCharsets.UTF_8));
+            t.pos += slen;
+          } else {
+            t.skip(twire);
+          }
+        }
+        r.pos += len;
+      } else {
+        r.skip(wire);
+      }
+    }
+    return names;
   }
 
   private static String valueInfoName(byte[] b, int from, int to) {

@@ -122,54 +122,45 @@ public final class Resampler {
     int ch = grey ? 1 : 3;
     int srcCh = src.channels();
     byte[] px = src.pixels();
-    int rowLen = ax.max - ax.min + 1;
     int rows = ay.max - ay.min + 1;
-    float[] rowBuf = new float[rowLen * ch];
     float[] tmp = new float[rows * outW * ch]; // horizontal pass: [row][x][c]
+    int[] tapIndex = ax.index;
+    float[] tapWeight = ax.weight;
+    int[] tapStart = ax.start;
     for (int r = 0; r < rows; r++) {
-      int y = ay.min + r;
-      int p = (y * src.width() + ax.min) * srcCh;
+      int rowBase = (ay.min + r) * src.width() * srcCh;
+      int t = r * outW * ch;
       if (srcCh == 1) {
-        for (int i = 0, o = 0; i < rowLen; i++) {
-          float v = px[p + i] & 0xff;
-          rowBuf[o++] = v;
-          if (!grey) {
-            rowBuf[o++] = v;
-            rowBuf[o++] = v;
+        for (int x = 0; x < outW; x++) {
+          float s0 = 0;
+          for (int k = tapStart[x], k1 = tapStart[x + 1]; k < k1; k++) {
+            s0 += tapWeight[k] * (px[rowBase + tapIndex[k]] & 0xff);
           }
-        }
-      } else if (grey) {
-        for (int i = 0; i < rowLen; i++, p += 3) {
-          rowBuf[i] = KR * (px[p] & 0xff) + KG * (px[p + 1] & 0xff) + KB * (px[p + 2] & 0xff);
+          tmp[t++] = s0;
+          if (!grey) {
+            tmp[t++] = s0;
+            tmp[t++] = s0;
+          }
         }
       } else {
-        for (int i = 0, n = rowLen * 3; i < n; i++) {
-          rowBuf[i] = px[p + i] & 0xff;
-        }
-      }
-      int t = r * outW * ch;
-      for (int x = 0; x < outW; x++) {
-        int k1 = ax.start[x + 1];
-        if (ch == 1) {
-          float s = 0;
-          for (int k = ax.start[x]; k < k1; k++) {
-            s += ax.weight[k] * rowBuf[ax.index[k] - ax.min];
-          }
-          tmp[t++] = s;
-        } else {
+        for (int x = 0; x < outW; x++) {
           float s0 = 0;
           float s1 = 0;
           float s2 = 0;
-          for (int k = ax.start[x]; k < k1; k++) {
-            int q = (ax.index[k] - ax.min) * 3;
-            float wk = ax.weight[k];
-            s0 += wk * rowBuf[q];
-            s1 += wk * rowBuf[q + 1];
-            s2 += wk * rowBuf[q + 2];
+          for (int k = tapStart[x], k1 = tapStart[x + 1]; k < k1; k++) {
+            int q = rowBase + tapIndex[k] * 3;
+            float wk = tapWeight[k];
+            s0 += wk * (px[q] & 0xff);
+            s1 += wk * (px[q + 1] & 0xff);
+            s2 += wk * (px[q + 2] & 0xff);
           }
-          tmp[t++] = s0;
-          tmp[t++] = s1;
-          tmp[t++] = s2;
+          if (grey) {
+            tmp[t++] = KR * s0 + KG * s1 + KB * s2; // luma is linear: weight after averaging
+          } else {
+            tmp[t++] = s0;
+            tmp[t++] = s1;
+            tmp[t++] = s2;
+          }
         }
       }
     }

@@ -1,0 +1,303 @@
+"""Ablation: does the generated neutral reference help, and which generator?
+
+    /usr/bin/python3 -m training.ablation --mode full --jobs 2
+
+Same splits for every variant:
+  * FER2013 validation with the shipped FER2013 encoder+classifier and each generator variant.
+  * CK+48, subject-independent k-fold (default 10). Per fold, so that no test subject is ever
+    seen: generators = FER2013-only pretrained generators fine-tuned on the CK+ pairs of the
+    training subjects; encoder = FER2013 encoder fine-tuned on the training subjects with the
+    variant drawn per sample (identity, autoencoder, vae, gan, true neutral frame). The test
+    subjects are then classified once per reference variant.
+Also: reference quality (L1/SSIM vs the true neutral) on the test subjects' pairs, ONNX model
+sizes and onnxruntime CPU latency per part (batch 1), and training/results/generators.png.
+Writes training/results/ablation.{md,json}. Folds already computed are re-used."""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .common import (CHECKPOINTS_DIR, CK_CLASSES, FER_CLASSES, GEN_VARIANTS, MODELS_DIR,
+                     RESULTS_DIR, log, setup, to_tensor)
+from .data import load_ck, load_fer, subject_folds
+from .evaluate import classification_metrics, reference_quality
+from .pipeline import MODES, ck_refs, fer_validation
+from .train_encoder import predict, train_encoder
+from .train_generators import build_gen_data, train_all_generators
+
+CK_VARIANTS = ["identity", "autoencoder", "vae", "gan", "true_neutral"]
+
+
+def run_fold(k, folds, ck, fer, pre, fer_state, gen_steps, epochs, out_dir: Path):
+    path = out_dir / f"fold_{k}.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    t0 = time.time()
+    tr, te = folds[k]
+    setup(100 + k)
+    gens = train_all_generators(build_gen_data(fer, ck.subset(tr)), gen_steps, init=pre)
+    refs = ck_refs(gens, ck)
+    te_pairs = te[ck.has_neutral[te]]
+    quality = {"identity": reference_quality(to_tensor(ck.x[te_pairs]).numpy(), ck.neutral[te_pairs])}
+    for v in ["autoencoder", "vae", "gan"]:
+        quality[v] = reference_quality(refs[v][te_pairs], ck.neutral[te_pairs])
+    state = train_encoder(ck.x[tr], ck.y[tr], {v: r[tr] for v, r in refs.items()}, len(CK_CLASSES),
+                          epochs, init={"encoder": fer_state["encoder"]}, bs=64, lr=1e-3,
+                          seed=k, tag=f"ck fold {k}")
+    res = {"fold": k, "test_subjects": sorted(set(ck.subject[te].tolist())), "quality": quality,
+           "predictions": {}, "seconds": 0}
+    for v in CK_VARIANTS:
+        idx = te_pairs if v == "true_neutral" else te  # the true neutral exists for pairs only
+        ref = None if v == "identity" else refs[v][idx]
+        pred = predict(state, len(CK_CLASSES), ck.x[idx], ref).argmax(1)
+        res["predictions"][v] = {"index": idx.tolist(), "y_true": ck.y[idx].tolist(), "y_pred": pred.tolist()}
+        acc = float((pred == ck.y[idx]).mean())
+        log(f"fold {k} [{v}] acc={acc:.4f} (n={len(idx)})")
+    res["seconds"] = round(time.time() - t0)
+    path.write_text(json.dumps(res))
+    return res
+
+
+def onnx_parts(models_dir: Path, runs=200):
+    """File size and onnxruntime latency (batch 1, 1 intra-op thread, median/p90 ms) per part."""
+    import onnxruntime as ort
+    out = {}
+    for pipe in ["fer2013", "ckplus"]:
+        for part in ["generator-autoencoder", "generator-vae", "generator-gan", "generator-identity",
+                     "encoder", "classifier"]:
+            p = models_dir / pipe / part / "1" / "model.onnx"
+            if not p.exists():
+                continue
+            so = ort.SessionOptions()
+            so.intra_op_num_threads = 1
+            s = ort.InferenceSession(str(p), so, providers=["CPUExecutionProvider"])
+            feed = {}
+            for i in s.get_inputs():
+                shape = [1 if not isinstance(d, int) else d for d in i.shape]
+                feed[i.name] = np.random.RandomState(0).uniform(-1, 1, shape).astype(np.float32)
+            for _ in range(10):
+                s.run(None, feed)
+            ts = []
+            for _ in range(runs):
+                t = time.perf_counter()
+                s.run(None, feed)
+                ts.append((time.perf_counter() - t) * 1000)
+            out[f"{pipe}/{part}"] = {"bytes": p.stat().st_size, "latency_ms_median": round(float(np.median(ts)), 3),
+                                     "latency_ms_p90": round(float(np.percentile(ts, 90)), 3)}
+    return out
+
+
+def figure(models_dir: Path, val, ck, path: Path, n_fer=4, n_ck=4):
+    """Rows = variants; for each sample face: input | generated reference | |difference|.
+    Uses the exported fer2013 ONNX generators (what the server runs). CK+ faces were in the
+    shipped generators' training pairs, FER2013 validation faces were not."""
+    import onnxruntime as ort
+    from PIL import Image, ImageDraw
+    rng = np.random.RandomState(3)
+    fer_idx = rng.choice(np.where(val.y != FER_CLASSES.index("neutral"))[0], n_fer, replace=False)
+    ck_idx = rng.choice(np.where(ck.has_neutral)[0], n_ck, replace=False)
+    faces = np.concatenate([val.x[fer_idx], ck.x[ck_idx]])
+    x = to_tensor(faces).numpy()
+    rows = []
+    for v in GEN_VARIANTS + ["true_neutral"]:
+        if v == "true_neutral":
+            ref = np.concatenate([x[:n_fer] * np.nan, to_tensor(ck.neutral[ck_idx]).numpy()])
+        else:
+            s = ort.InferenceSession(str(models_dir / "fer2013" / f"generator-{v}" / "1" / "model.onnx"),
+                                     providers=["CPUExecutionProvider"])
+            ref = s.run(None, {"face": x})[0]
+        rows.append((v, ref))
+    scale, label_w, cell = 2, 110, 48 * 2
+    W = label_w + len(faces) * (3 * cell + 6)
+    H = 20 + len(rows) * (cell + 4)
+    img = Image.new("L", (W, H), 255)
+    draw = ImageDraw.Draw(img)
+    draw.text((4, 4), "per sample: input | reference | |difference| (x2)   left: FER2013 val, right: CK+",
+              fill=0)
+
+    def tile(a):
+        a = np.nan_to_num(a, nan=1.0)
+        u8 = np.clip((a * 0.5 + 0.5) * 255, 0, 255).astype(np.uint8)
+        return Image.fromarray(u8).resize((cell, cell), Image.NEAREST)
+    for r, (v, ref) in enumerate(rows):
+        y0 = 20 + r * (cell + 4)
+        draw.text((4, y0 + cell // 2 - 5), v, fill=0)
+        for i in range(len(faces)):
+            x0 = label_w + i * (3 * cell + 6)
+            diff = np.abs(x[i, 0] - ref[i, 0])  # in [0,2]; x2 contrast, shown dark = different
+            img.paste(tile(x[i, 0]), (x0, y0))
+            img.paste(tile(ref[i, 0]), (x0 + cell, y0))
+            img.paste(tile(1 - 2 * np.clip(diff, 0, 1) if not np.isnan(ref[i, 0]).all() else ref[i, 0]),
+                      (x0 + 2 * cell, y0))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    img.save(path)
+
+
+def aggregate(fold_results, k):
+    ck_out = {"folds_run": len(fold_results), "folds_total": k, "variants": {}, "generator_quality": {}}
+    for v in CK_VARIANTS:
+        yt = sum((r["predictions"][v]["y_true"] for r in fold_results), [])
+        yp = sum((r["predictions"][v]["y_pred"] for r in fold_results), [])
+        m = classification_metrics(yt, yp, CK_CLASSES)
+        accs = [float(np.mean(np.array(r["predictions"][v]["y_true"]) == np.array(r["predictions"][v]["y_pred"])))
+                for r in fold_results]
+        m["accuracy"] = round(m["accuracy"], 4)
+        m["macro_f1"] = round(m["macro_f1"], 4)
+        m["fold_accuracy_mean"] = round(float(np.mean(accs)), 4)
+        m["fold_accuracy_std"] = round(float(np.std(accs)), 4)
+        ck_out["variants"][v] = m
+    for v in ["identity", "autoencoder", "vae", "gan"]:
+        qs = [r["quality"][v] for r in fold_results]
+        n = sum(q["n"] for q in qs)
+        ck_out["generator_quality"][v] = {
+            "l1_grey": round(sum(q["l1_grey"] * q["n"] for q in qs) / n, 2),
+            "ssim": round(sum(q["ssim"] * q["n"] for q in qs) / n, 4), "n": n}
+    return ck_out
+
+
+def write_report(res, path_md: Path):
+    L = ["# Ablation: generative-contrastive FER", "",
+         f"Generated by `{res['command']}` ({res['created']}). Protocol actually run: {res['protocol']}", ""]
+    fv = res.get("fer2013_validation", {})
+    if fv:
+        L += ["## FER2013 validation (3,589 images; shipped fer2013 encoder+classifier)", "",
+              "| reference (generator) | accuracy | macro-F1 | " + " | ".join(FER_CLASSES) + " |",
+              "|---|---|---|" + "---|" * len(FER_CLASSES)]
+        for v in GEN_VARIANTS:
+            m = fv[v]
+            L.append(f"| {v} | {m['accuracy']:.4f} | {m['macro_f1']:.4f} | "
+                     + " | ".join(f"{m['per_class_recall'].get(c, 0):.2f}" for c in FER_CLASSES) + " |")
+        L += ["", "Per-class cells are recalls. Target: accuracy >= 0.72.", ""]
+    ck = res.get("ckplus", {})
+    if ck.get("variants"):
+        L += [f"## CK+48, subject-independent {ck['folds_total']}-fold CV ({ck['folds_run']} folds run)", "",
+              "| reference | pooled accuracy | fold mean ± std | macro-F1 | n | " + " | ".join(CK_CLASSES) + " |",
+              "|---|---|---|---|---|" + "---|" * len(CK_CLASSES)]
+        for v, m in ck["variants"].items():
+            L.append(f"| {v} | {m['accuracy']:.4f} | {m['fold_accuracy_mean']:.4f} ± {m['fold_accuracy_std']:.4f} | "
+                     f"{m['macro_f1']:.4f} | {m['n']} | "
+                     + " | ".join(f"{m['per_class_recall'].get(c, 0):.2f}" for c in CK_CLASSES) + " |")
+        L += ["", "`true_neutral` uses the sequence's real neutral frame as reference (an upper bound for a "
+              "generator); it is evaluated on the test images that have one. Target: >= 0.97.", "",
+              "### Reference quality vs the true neutral frame (CK+ test subjects' pairs, per-fold generators)", "",
+              "| generator | L1 (grey levels, 0-255) | SSIM | n |", "|---|---|---|---|"]
+        for v, q in ck["generator_quality"].items():
+            L.append(f"| {v} | {q['l1_grey']:.2f} | {q['ssim']:.4f} | {q['n']} |")
+        L += ["", "`identity` = the expressive input itself compared with its neutral frame (the baseline a "
+              "generator must beat).", ""]
+    parts = res.get("onnx_parts", {})
+    if parts:
+        L += ["## Model sizes and CPU latency (onnxruntime, batch 1, 1 thread)", "",
+              "| part | size (KB) | median ms | p90 ms |", "|---|---|---|---|"]
+        for k, p in parts.items():
+            L.append(f"| {k} | {p['bytes'] / 1024:.0f} | {p['latency_ms_median']:.3f} | {p['latency_ms_p90']:.3f} |")
+        L.append("")
+    L += ["## Verdict", ""] + res.get("verdict", []) + ["", "![generators](generators.png)", ""]
+    path_md.write_text("\n".join(L))
+
+
+def verdict(res):
+    out = []
+    fv = res.get("fer2013_validation", {})
+    if fv:
+        base = fv["identity"]["accuracy"]
+        best = max(("autoencoder", "vae", "gan"), key=lambda v: fv[v]["accuracy"])
+        d = fv[best]["accuracy"] - base
+        out.append(f"- FER2013 validation: best generator `{best}` {fv[best]['accuracy']:.4f} vs identity "
+                   f"baseline {base:.4f} ({d:+.4f}). " + ("The generated reference does NOT beat the "
+                   "no-generator baseline here." if d <= 0.005 else "The generated reference helps."))
+    ck = res.get("ckplus", {}).get("variants", {})
+    if ck:
+        base = ck["identity"]["accuracy"]
+        best = max(("autoencoder", "vae", "gan"), key=lambda v: ck[v]["accuracy"])
+        d = ck[best]["accuracy"] - base
+        out.append(f"- CK+: best generator `{best}` {ck[best]['accuracy']:.4f} vs identity {base:.4f} ({d:+.4f}); "
+                   f"true neutral frame {ck['true_neutral']['accuracy']:.4f}. " +
+                   ("The generated reference does NOT beat the no-generator baseline here." if d <= 0.005
+                    else "The generated reference helps."))
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mode", choices=sorted(MODES), default="full", help="which pipeline checkpoints to use")
+    ap.add_argument("--ckpt", type=Path, default=None)
+    ap.add_argument("--models", type=Path, default=MODELS_DIR)
+    ap.add_argument("--out", type=Path, default=RESULTS_DIR)
+    ap.add_argument("--folds", type=int, default=10)
+    ap.add_argument("--fold-ids", type=str, default=None, help="comma list: only run these folds, no report")
+    ap.add_argument("--jobs", type=int, default=1, help="parallel fold workers (1 thread each)")
+    ap.add_argument("--gen-steps", type=int, default=None, help="per-fold generator fine-tune steps")
+    ap.add_argument("--epochs", type=int, default=None, help="per-fold encoder epochs")
+    args = ap.parse_args(argv)
+    cfg = MODES[args.mode]
+    gen_steps = args.gen_steps or cfg["gen_finetune"]
+    epochs = args.epochs or cfg["ck_epochs"]
+    ckpt = args.ckpt or CHECKPOINTS_DIR / args.mode
+    fold_dir = ckpt / f"ablation_folds_{args.folds}_{gen_steps}_{epochs}"
+    fold_dir.mkdir(parents=True, exist_ok=True)
+    setup(0)
+    ck = load_ck()
+    folds = subject_folds(ck.subject, args.folds)
+    todo = [int(i) for i in args.fold_ids.split(",")] if args.fold_ids else list(range(args.folds))
+    todo = [k for k in todo if not (fold_dir / f"fold_{k}.json").exists()]
+
+    if args.jobs > 1 and not args.fold_ids and todo:
+        procs = []
+        for j in range(args.jobs):
+            ids = todo[j::args.jobs]
+            if ids:
+                cmd = [sys.executable, "-m", "training.ablation", "--mode", args.mode, "--folds", str(args.folds),
+                       "--fold-ids", ",".join(map(str, ids)), "--gen-steps", str(gen_steps), "--epochs", str(epochs)]
+                if args.ckpt:
+                    cmd += ["--ckpt", str(args.ckpt)]
+                procs.append(subprocess.Popen(cmd, env={**os.environ, "FER_THREADS": "1"}))
+        for p in procs:
+            p.wait()
+        todo = []
+    if todo:
+        fer = load_fer("train", cfg["fer_per_class"])
+        pre = torch.load(ckpt / "gen_pretrain.pt")
+        fer_state = torch.load(ckpt / "fer_encoder.pt")
+        for k in todo:
+            run_fold(k, folds, ck, fer, pre, fer_state, gen_steps, epochs, fold_dir)
+    if args.fold_ids:
+        return 0
+
+    fold_results = [json.loads((fold_dir / f"fold_{k}.json").read_text())
+                    for k in range(args.folds) if (fold_dir / f"fold_{k}.json").exists()]
+    val = load_fer("validation")
+    fer_val_path = ckpt / "fer_validation.pt"
+    if fer_val_path.exists():
+        fer_val = torch.load(fer_val_path)
+    else:
+        fer_val = fer_validation(torch.load(ckpt / "fer_encoder.pt"), torch.load(ckpt / "gen_all.pt"), val)
+    import datetime
+    res = {"command": " ".join(["/usr/bin/python3 -m training.ablation"] + (argv if argv is not None else sys.argv[1:])),
+           "created": datetime.datetime.utcnow().replace(microsecond=0).isoformat() + "Z",
+           "protocol": (f"checkpoints `{args.mode}`; CK+ {len(fold_results)} of {args.folds} subject-independent folds, "
+                        f"per fold {gen_steps} generator fine-tune steps (batch 64) and {epochs} encoder epochs; "
+                        f"FER2013 encoder trained {cfg['fer_epochs']} epochs"
+                        + (f" on {cfg['fer_per_class']} images/class" if cfg["fer_per_class"] else " on all of train")
+                        + ". One shared encoder per setting, variant drawn per sample (not one encoder per variant)."),
+           "fer2013_validation": {v: {k: m[k] for k in ("accuracy", "macro_f1", "per_class_recall", "n")}
+                                  for v, m in fer_val.items()},
+           "ckplus": aggregate(fold_results, args.folds) if fold_results else {},
+           "onnx_parts": onnx_parts(args.models)}
+    res["verdict"] = verdict(res)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "ablation.json").write_text(json.dumps(res, indent=2) + "\n")
+    figure(args.models, val, ck, args.out / "generators.png")
+    write_report(res, args.out / "ablation.md")
+    log(f"wrote {args.out / 'ablation.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
