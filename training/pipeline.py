@@ -30,7 +30,7 @@ from .train_generators import build_gen_data, generate, train_all_generators
 # Budgets per mode. `full` is sized for ~75 min on 2 shared cores (see README for timings).
 MODES = {
     "tiny":  dict(fer_per_class=40, gen_pretrain=8, gen_finetune=4, fer_epochs=1, ck_epochs=1),
-    "quick": dict(fer_per_class=400, gen_pretrain=150, gen_finetune=80, fer_epochs=3, ck_epochs=4),
+    "quick": dict(fer_per_class=400, gen_pretrain=100, gen_finetune=60, fer_epochs=3, ck_epochs=4),
     "full":  dict(fer_per_class=None, gen_pretrain=1500, gen_finetune=700, fer_epochs=14, ck_epochs=25),
 }
 GEN_NAMES = ["autoencoder", "vae", "gan"]

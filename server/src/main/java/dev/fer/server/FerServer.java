@@ -76,7 +76,8 @@ public final class FerServer implements AutoCloseable {
     Set<FrameListener> listeners = injector.getInstance(Key.get(new TypeLiteral<Set<FrameListener>>() {}));
     engine = new InferenceEngine(catalog, injector.getInstance(Preprocessor.class),
         injector.getInstance(ChainRunner.class), new ArrayList<>(listeners),
-        config.integer("workers"), config.integer("queue-capacity"));
+        new InferenceEngine.Settings(config.integer("workers"), config.integer("queue-capacity"),
+            config.integer("max-batch"), config.longValue("max-batch-delay-us"), config.integer("batch-threads")));
 
     health.setStatus("", ServingStatus.NOT_SERVING);
     health.setStatus(dev.fer.v1.RecognitionGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);

@@ -28,16 +28,22 @@ public final class InferenceEngine implements AutoCloseable {
 
   private final PipelineCatalog catalog;
   private final Preprocessor preprocessor;
-  private final ChainRunner chain;
   private final List<FrameListener> listeners;
   private final ThreadPoolExecutor workers;
   private final int queueCapacity;
+  private final FaceBatcher batcher;
+
+  /** Threads and limits of the engine; see {@code ServerConfig} for what each means. */
+  public record Settings(int workers, int queueCapacity, int maxBatch, long maxBatchDelayMicros, int batchThreads) {}
 
   public InferenceEngine(PipelineCatalog catalog, Preprocessor preprocessor, ChainRunner chain,
-      List<FrameListener> listeners, int workerThreads, int queueCapacity) {
+      List<FrameListener> listeners, Settings settings) {
+    int workerThreads = settings.workers();
+    int queueCapacity = settings.queueCapacity();
     this.catalog = catalog;
     this.preprocessor = preprocessor;
-    this.chain = chain;
+    this.batcher = new FaceBatcher(chain, settings.maxBatch(), settings.maxBatchDelayMicros() * 1000,
+        settings.batchThreads(), queueCapacity);
     this.listeners = List.copyOf(listeners);
     this.queueCapacity = queueCapacity;
     AtomicInteger n = new AtomicInteger();
@@ -72,30 +78,31 @@ public final class InferenceEngine implements AutoCloseable {
               "the client cancelled the stream"));
           return;
         }
-        double queueMs = (System.nanoTime() - enqueued) / 1e6;
         try {
-          future.complete(process(task, queueMs));
+          prepareAndQueue(task, (System.nanoTime() - enqueued) / 1e6, future);
         } catch (RecognitionException e) {
-          notifyFailure(task, e);
-          future.completeExceptionally(e);
+          fail(task, future, e);
         } catch (Throwable t) {
           log.error("frame failed unexpectedly", t);
-          RecognitionException e = new RecognitionException(RecognitionException.Kind.INTERNAL,
-              "internal error while recognising the frame: " + t, t);
-          notifyFailure(task, e);
-          future.completeExceptionally(e);
+          fail(task, future, new RecognitionException(RecognitionException.Kind.INTERNAL,
+              "internal error while recognising the frame: " + t, t));
         }
       });
     } catch (RejectedExecutionException e) {
-      future.completeExceptionally(new RecognitionException(RecognitionException.Kind.RESOURCE_EXHAUSTED,
-          workers.isShutdown() ? "the server is shutting down"
-              : "the server is overloaded: " + queueCapacity + " frames are already queued; slow down and retry"));
+      future.completeExceptionally(overloaded());
     }
     return future;
   }
 
-  /** Runs one frame on the calling thread. */
-  public FrameResult process(FrameTask task, double queueMs) throws RecognitionException {
+  private RecognitionException overloaded() {
+    return new RecognitionException(RecognitionException.Kind.RESOURCE_EXHAUSTED,
+        workers.isShutdown() ? "the server is shutting down"
+            : "the server is overloaded: " + queueCapacity + " frames are already queued; slow down and retry");
+  }
+
+  /** On a worker: preprocess, lease a variant, queue the faces for the batched chain. */
+  private void prepareAndQueue(FrameTask task, double queueMs, CompletableFuture<FrameResult> future)
+      throws RecognitionException {
     Pipeline pipeline = catalog.get(task.pipeline());
     Map<String, Double> timings = new LinkedHashMap<>();
     timings.put("queue", queueMs);
@@ -111,64 +118,89 @@ public final class InferenceEngine implements AutoCloseable {
     timings.put("preprocess", (System.nanoTime() - t0) / 1e6);
 
     GeneratorVariant variant = pipeline.variants().acquire(task.variant(), task.routingKey());
-    FrameResult result;
-    List<String> primaryLabels = new ArrayList<>();
-    try {
-      if (faces.count() == 0) {
-        result = new FrameResult(pipeline.name(), variant.name(), faces.imageWidth(), faces.imageHeight(),
-            List.of(), timings);
-      } else {
-        ChainRunner.Output out = chain.run(pipeline, variant, faces.tensor(), faces.count(), task.returnReference());
-        timings.put("generator", out.generatorNanos() / 1e6);
-        timings.put("encoder", out.encoderNanos() / 1e6);
-        timings.put("classifier", out.classifierNanos() / 1e6);
-        List<FrameResult.Face> list = new ArrayList<>(faces.count());
-        for (int i = 0; i < faces.count(); i++) {
-          list.add(face(pipeline, faces.boxes().get(i), out.probabilities()[i],
-              task.returnReference() ? ReferenceImages.png(out.references(), i, spec) : new byte[0]));
-          primaryLabels.add(list.get(i).label());
-        }
-        result = new FrameResult(pipeline.name(), variant.name(), faces.imageWidth(), faces.imageHeight(),
-            list, timings);
-      }
-    } catch (ai.onnxruntime.OrtException e) {
-      throw new RecognitionException(RecognitionException.Kind.INTERNAL,
-          "model run failed in pipeline " + pipeline.name() + ", variant " + variant.name() + ": " + e.getMessage(), e);
-    } finally {
+    if (faces.count() == 0) {
       variant.release();
-    }
-    for (FrameListener l : listeners) {
-      l.onFrame(task, result);
-    }
-    if (faces.count() > 0) {
-      runShadow(pipeline, variant.name(), faces, primaryLabels);
-    }
-    return result;
-  }
-
-  /** Mirrors the faces through the shadow variant; only its agreement is recorded. */
-  private void runShadow(Pipeline pipeline, String primary, PreparedFaces faces, List<String> primaryLabels) {
-    if (listeners.isEmpty()) {
+      finish(task, future, new FrameResult(pipeline.name(), variant.name(), faces.imageWidth(),
+          faces.imageHeight(), List.of(), timings));
       return;
     }
+    CompletableFuture<ChainRunner.Output> chained = new CompletableFuture<>();
+    long queuedAt = System.nanoTime();
+    if (!batcher.offer(new FaceBatcher.Job(pipeline, variant, faces.tensor(), faces.count(), task.returnReference(), chained))) {
+      variant.release();
+      throw overloaded();
+    }
+    chained.whenComplete((out, error) -> {
+      variant.release();
+      if (error != null) {
+        fail(task, future, new RecognitionException(RecognitionException.Kind.INTERNAL,
+            "model run failed in pipeline " + pipeline.name() + ", variant " + variant.name() + ": " + error, error));
+        return;
+      }
+      long chainNanos = out.generatorNanos() + out.encoderNanos() + out.classifierNanos();
+      timings.put("batch_wait", Math.max(0, (System.nanoTime() - queuedAt - chainNanos) / 1e6));
+      timings.put("generator", out.generatorNanos() / 1e6);
+      timings.put("encoder", out.encoderNanos() / 1e6);
+      timings.put("classifier", out.classifierNanos() / 1e6);
+      List<FrameResult.Face> list = new ArrayList<>(faces.count());
+      List<String> labels = new ArrayList<>(faces.count());
+      for (int i = 0; i < faces.count(); i++) {
+        list.add(face(pipeline, faces.boxes().get(i), out.probabilities()[i],
+            task.returnReference() ? ReferenceImages.png(out.references(), i, spec) : new byte[0]));
+        labels.add(list.get(i).label());
+      }
+      finish(task, future, new FrameResult(pipeline.name(), variant.name(), faces.imageWidth(), faces.imageHeight(),
+          list, timings));
+      runShadow(pipeline, variant.name(), faces, labels);
+    });
+  }
+
+  private void finish(FrameTask task, CompletableFuture<FrameResult> future, FrameResult result) {
+    for (FrameListener l : listeners) {
+      try {
+        l.onFrame(task, result);
+      } catch (RuntimeException e) {
+        log.warn("frame listener failed: {}", e.toString());
+      }
+    }
+    future.complete(result);
+  }
+
+  private void fail(FrameTask task, CompletableFuture<FrameResult> future, RecognitionException e) {
+    notifyFailure(task, e);
+    future.completeExceptionally(e);
+  }
+
+  /** Mirrors the faces through the shadow variant; only its agreement is recorded, never returned. */
+  private void runShadow(Pipeline pipeline, String primary, PreparedFaces faces, List<String> primaryLabels) {
     GeneratorVariant shadow = pipeline.variants().acquireShadow();
     if (shadow == null) {
       return;
     }
-    try {
-      ChainRunner.Output out = chain.run(pipeline, shadow, faces.tensor(), faces.count(), false);
+    CompletableFuture<ChainRunner.Output> out = new CompletableFuture<>();
+    if (!batcher.offer(new FaceBatcher.Job(pipeline, shadow, faces.tensor(), faces.count(), false, out))) {
+      shadow.release();
+      return;
+    }
+    out.whenComplete((o, error) -> {
+      shadow.release();
+      if (error != null) {
+        log.warn("shadow variant {} failed: {}", shadow.name(), error.toString());
+        return;
+      }
       List<String> labels = new ArrayList<>();
-      for (float[] p : out.probabilities()) {
+      for (float[] p : o.probabilities()) {
         labels.add(pipeline.classes().get(argmax(p)));
       }
       for (FrameListener l : listeners) {
         l.onShadow(pipeline.name(), primary, shadow.name(), primaryLabels, labels);
       }
-    } catch (Exception e) {
-      log.warn("shadow variant {} failed: {}", shadow.name(), e.toString());
-    } finally {
-      shadow.release();
-    }
+    });
+  }
+
+  /** Mean faces per chain run so far. */
+  public double meanBatchSize() {
+    return batcher.meanBatchSize();
   }
 
   private static FrameResult.Face face(Pipeline pipeline, FaceBox box, float[] probs, byte[] png) {
@@ -192,7 +224,7 @@ public final class InferenceEngine implements AutoCloseable {
     }
   }
 
-  /** Finishes the frames already accepted, then stops the workers. */
+  /** Finishes the frames already accepted, then stops the workers and the batcher. */
   @Override
   public void close() {
     workers.shutdown();
@@ -205,5 +237,6 @@ public final class InferenceEngine implements AutoCloseable {
       Thread.currentThread().interrupt();
       workers.shutdownNow();
     }
+    batcher.close();
   }
 }

@@ -170,9 +170,8 @@ public final class CenterFaceDetector implements FaceDetector {
     int th = Math.max(32, (rh + 31) / 32 * 32);
     float[] input = new float[3 * tw * th]; // zero padding right and bottom
     Resampler.rgbPlanar(image, 0, 0, w, h, rw, rh, input, 0, tw, tw * th, 1f, 0f);
-    FloatBuffer buffer = ByteBuffer.allocateDirect(input.length * 4).order(ByteOrder.nativeOrder())
-        .asFloatBuffer();
-    buffer.put(input).rewind();
+    FloatBuffer buffer = inputBuffer(input.length);
+    buffer.put(input).flip();
     List<float[]> found = new ArrayList<>();
     try (OnnxTensor tensor = OnnxTensor.createTensor(env, buffer, new long[] {1, 3, th, tw});
         OrtSession.Result result = session.run(Map.of(inputName, tensor),
@@ -228,6 +227,19 @@ public final class CenterFaceDetector implements FaceDetector {
       }
     }
     return kept;
+  }
+
+  /** One direct, native-order input buffer per thread, grown as needed (ORT reads it without copying). */
+  private final ThreadLocal<FloatBuffer> buffers = new ThreadLocal<>();
+
+  private FloatBuffer inputBuffer(int floats) {
+    FloatBuffer b = buffers.get();
+    if (b == null || b.capacity() < floats) {
+      b = ByteBuffer.allocateDirect(floats * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+      buffers.set(b);
+    }
+    b.clear();
+    return b;
   }
 
   private static float iou(float[] a, float[] b) {

@@ -14,7 +14,10 @@ public final class Resampler {
   static final float KG = 0.587f;
   static final float KB = 0.114f;
 
-  /** Per output index: a run of (clamped source index, weight) pairs. */
+  /**
+   * Per output index: a run of (clamped source index, weight) pairs. The indices of one run are
+   * consecutive (taps that clamp to the same edge pixel are merged), which the passes rely on.
+   */
   static final class Axis {
     final int[] start; // n + 1 offsets into index/weight
     final int[] index;
@@ -133,8 +136,10 @@ public final class Resampler {
       if (srcCh == 1) {
         for (int x = 0; x < outW; x++) {
           float s0 = 0;
-          for (int k = tapStart[x], k1 = tapStart[x + 1]; k < k1; k++) {
-            s0 += tapWeight[k] * (px[rowBase + tapIndex[k]] & 0xff);
+          int k0 = tapStart[x];
+          int q = rowBase + tapIndex[k0];
+          for (int k = k0, k1 = tapStart[x + 1]; k < k1; k++, q++) {
+            s0 += tapWeight[k] * (px[q] & 0xff);
           }
           tmp[t++] = s0;
           if (!grey) {
@@ -147,8 +152,9 @@ public final class Resampler {
           float s0 = 0;
           float s1 = 0;
           float s2 = 0;
-          for (int k = tapStart[x], k1 = tapStart[x + 1]; k < k1; k++) {
-            int q = rowBase + tapIndex[k] * 3;
+          int k0 = tapStart[x];
+          int q = rowBase + tapIndex[k0] * 3;
+          for (int k = k0, k1 = tapStart[x + 1]; k < k1; k++, q += 3) {
             float wk = tapWeight[k];
             s0 += wk * (px[q] & 0xff);
             s1 += wk * (px[q + 1] & 0xff);

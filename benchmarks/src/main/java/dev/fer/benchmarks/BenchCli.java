@@ -1,0 +1,185 @@
+package dev.fer.benchmarks;
+
+import dev.fer.server.config.ServerConfig;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/fer bench}: the server against the in-process limit, in one run, on this machine.
+ * Prints every figure and the ratios the targets are stated in, and writes them to
+ * benchmarks/results/.
+ */
+@Command(name = "fer bench", mixinStandardHelpOptions = true,
+    description = "Load-test the server over gRPC and compare with the same ONNX chain called in-process.")
+public final class BenchCli implements Callable<Integer> {
+  @Option(names = "--images", description = "Face images (recursively). Default: ../shared/data/fer2013/validation")
+  Path images = ServerConfig.home().resolve("../shared/data/fer2013/validation").normalize();
+
+  @Option(names = "--crops", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Images are face crops (skip detection). Default true.")
+  boolean crops;
+
+  @Option(names = "--seconds", description = "Seconds per load phase. Default 20.")
+  double seconds = 20;
+
+  @Option(names = "--throughput-streams", description = "Streams of the flat-out phase. Default 16.")
+  int throughputStreams = 16;
+
+  @Option(names = "--paced-streams", description = "Streams of the paced phase. Default 64.")
+  int pacedStreams = 64;
+
+  @Option(names = "--fps", description = "Frames per second per stream in the paced phase. Default 15.")
+  double fps = 15;
+
+  @Option(names = "--smoke", description = "A short run for CI: 3 s phases, figures printed, nothing asserted.")
+  boolean smoke;
+
+  @Option(names = "--out", description = "Results folder. Default benchmarks/results")
+  Path out = ServerConfig.home().resolve("benchmarks/results");
+
+  @Option(names = "--server-arg", description = "Extra argument for `fer serve` (repeatable), e.g. --server-arg=--set=max-batch=16")
+  List<String> serverArgs = new ArrayList<>();
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BenchCli()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (smoke) {
+      seconds = 3;
+    }
+    List<byte[]> imgs = BenchImages.load(images, 2000);
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("date", Instant.now().toString());
+    r.put("machine", InetAddress.getLocalHost().getHostName() + ", " + Runtime.getRuntime().availableProcessors()
+        + " cores, " + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version"));
+    r.put("cpu", cpuModel());
+    r.put("commit", commit());
+    r.put("images", imgs.size() + " from " + images + (crops ? " (face crops)" : " (detection on)"));
+    r.put("seconds_per_phase", seconds);
+    int cores = Runtime.getRuntime().availableProcessors();
+
+    // 1. The in-process limit.
+    double inP50;
+    double bestFps = 0;
+    int bestBatch = 1;
+    try (InProcessChain chain = new InProcessChain(new ServerConfig())) {
+      Histogram h = chain.latencyBatch1(imgs, crops, smoke ? 300 : 2000);
+      inP50 = h.getValueAtPercentile(50) / 1000.0;
+      r.put("inprocess_variant", chain.variantName());
+      r.put("inprocess_b1_p50_ms", inP50);
+      r.put("inprocess_b1_p99_ms", h.getValueAtPercentile(99) / 1000.0);
+      Map<String, Double> perBatch = new LinkedHashMap<>();
+      for (int batch : new int[] {1, 8, 16, 32}) {
+        double fps = chain.throughput(imgs, crops, batch, cores, Math.max(2, seconds / 4));
+        perBatch.put("batch_" + batch, fps);
+        if (fps > bestFps) {
+          bestFps = fps;
+          bestBatch = batch;
+        }
+      }
+      r.put("inprocess_fps_by_batch_" + cores + "_threads", perBatch);
+      r.put("inprocess_best_fps", bestFps);
+      r.put("inprocess_best_batch", bestBatch);
+    }
+    System.err.printf(Locale.ROOT, "in-process: batch-1 p50 %.3f ms, best %.0f frames/s at batch %d%n", inP50, bestFps, bestBatch);
+
+    // 2. The server, in its own process, over gRPC on loopback.
+    Files.createDirectories(out);
+    try (ServerProcess server = new ServerProcess(serverArgs, out.resolve("bench-server.log"))) {
+      List<ManagedChannel> channels = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        channels.add(NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build());
+      }
+      StreamLoad load = new StreamLoad(channels, imgs, crops);
+      load.run(4, 0, 4, Math.min(3, seconds)); // warm the JIT and the connections
+
+      StreamLoad.Result one = load.run(1, 0, 1, seconds);
+      phase(r, "server_1_stream", one, server);
+      double cpu0 = server.cpuSeconds();
+      StreamLoad.Result many = load.run(throughputStreams, 0, 4, seconds);
+      double cpu1 = server.cpuSeconds();
+      phase(r, "server_" + throughputStreams + "_streams", many, server);
+      r.put("server_" + throughputStreams + "_streams_cpu_cores", (cpu1 - cpu0) / many.seconds());
+      StreamLoad.Result paced = load.run(pacedStreams, fps, 8, seconds);
+      phase(r, "server_" + pacedStreams + "_streams_at_" + (int) fps + "fps", paced, server);
+      r.put("server_rss_mib_after", server.rssMiB());
+
+      double p50One = one.latencyUs().getValueAtPercentile(50) / 1000.0;
+      double p50Many = many.latencyUs().getValueAtPercentile(50) / 1000.0;
+      double p99Many = many.latencyUs().getValueAtPercentile(99) / 1000.0;
+      Map<String, Double> ratios = new LinkedHashMap<>();
+      ratios.put("p50_1_stream_over_inprocess_p50 (target <= 1.15)", p50One / inP50);
+      ratios.put("fps_" + throughputStreams + "_streams_over_inprocess_best (target >= 0.85)", many.fps() / bestFps);
+      ratios.put("p99_over_p50_" + throughputStreams + "_streams (target <= 4)", p99Many / p50Many);
+      r.put("ratios", ratios);
+      for (ManagedChannel ch : channels) {
+        ch.shutdownNow();
+      }
+    }
+    String json = Json.write(r);
+    System.out.println(json);
+    Path file = out.resolve((smoke ? "smoke-" : "bench-") + Instant.now().toString().replace(':', '-') + ".json");
+    Files.writeString(file, json + "\n");
+    if (!smoke) {
+      Files.writeString(out.resolve("latest.json"), json + "\n");
+    }
+    System.err.println("written to " + file);
+    return 0;
+  }
+
+  private static void phase(Map<String, Object> r, String name, StreamLoad.Result res, ServerProcess server)
+      throws Exception {
+    Map<String, Object> m = new LinkedHashMap<>();
+    Histogram h = res.latencyUs();
+    m.put("streams", res.streams());
+    m.put("frames", res.frames());
+    m.put("fps", res.fps());
+    m.put("errors", res.errors());
+    m.put("out_of_order", res.outOfOrder());
+    m.put("p50_ms", h.getValueAtPercentile(50) / 1000.0);
+    m.put("p90_ms", h.getValueAtPercentile(90) / 1000.0);
+    m.put("p99_ms", h.getValueAtPercentile(99) / 1000.0);
+    m.put("max_ms", h.getMaxValue() / 1000.0);
+    m.put("server_rss_mib", server.rssMiB());
+    r.put(name, m);
+    System.err.printf(Locale.ROOT, "%s: %.0f frames/s, p50 %.2f ms, p99 %.2f ms, errors %d, RSS %.0f MiB%n", name,
+        res.fps(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, res.errors(),
+        server.rssMiB());
+  }
+
+  private static String cpuModel() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+          .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+
+  private static String commit() {
+    try {
+      Process p = new ProcessBuilder("git", "-C", ServerConfig.home().toString(), "rev-parse", "--short", "HEAD")
+          .redirectErrorStream(true).start();
+      String s = new String(p.getInputStream().readAllBytes()).trim();
+      return p.waitFor() == 0 ? s : "unknown";
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package dev.fer.benchmarks;
+
+import com.google.protobuf.ByteString;
+import dev.fer.v1.EncodedImage;
+import dev.fer.v1.Image;
+import dev.fer.v1.RecognitionGrpc;
+import dev.fer.v1.RecognizeRequest;
+import dev.fer.v1.RecognizeResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Recorder;
+import org.HdrHistogram.Histogram;
+
+/**
+ * N concurrent {@code Recognize} streams, flat out (each keeps {@code window} frames in flight) or
+ * paced at a frame rate; per-frame latency from send to response, in microseconds.
+ */
+final class StreamLoad {
+  record Result(int streams, double fps, double seconds, long frames, long errors, long outOfOrder, Histogram latencyUs) {}
+
+  private final List<ManagedChannel> channels;
+  private final List<RecognizeRequest> frames = new ArrayList<>();
+
+  StreamLoad(List<ManagedChannel> channels, List<byte[]> images, boolean crops) {
+    this.channels = channels;
+    for (byte[] img : images) {
+      frames.add(RecognizeRequest.newBuilder().setFaceCrop(crops)
+          .setImage(Image.newBuilder().setEncoded(EncodedImage.newBuilder().setData(ByteString.copyFrom(img)))).build());
+    }
+  }
+
+  Result run(int streams, double targetFps, int window, double seconds) throws InterruptedException {
+    Recorder recorder = new Recorder(3);
+    AtomicLong done = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    AtomicLong outOfOrder = new AtomicLong();
+    CountDownLatch finished = new CountDownLatch(streams);
+    ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2);
+    long start = System.nanoTime();
+    long end = start + (long) (seconds * 1e9);
+    for (int s = 0; s < streams; s++) {
+      final int stream = s;
+      RecognitionGrpc.RecognitionStub stub = RecognitionGrpc.newStub(channels.get(s % channels.size()));
+      ConcurrentHashMap<Long, Long> sentAt = new ConcurrentHashMap<>();
+      stub.recognize(new ClientResponseObserver<RecognizeRequest, RecognizeResponse>() {
+        ClientCallStreamObserver<RecognizeRequest> out;
+        long next;
+        long lastId = -1;
+        boolean closed;
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<RecognizeRequest> requests) {
+          out = requests;
+          if (targetFps > 0) {
+            long periodNanos = (long) (1e9 / targetFps);
+            long phase = (long) (Math.random() * periodNanos);
+            pacer.scheduleAtFixedRate(this::sendPaced, phase, periodNanos, TimeUnit.NANOSECONDS);
+          } else {
+            requests.setOnReadyHandler(() -> { });
+            pacer.execute(() -> {
+              synchronized (this) {
+                for (int i = 0; i < window; i++) {
+                  sendOne();
+                }
+              }
+            });
+          }
+        }
+
+        private synchronized void sendPaced() {
+          if (closed) {
+            return;
+          }
+          if (System.nanoTime() >= end) {
+            closed = true;
+            out.onCompleted();
+            return;
+          }
+          if (sentAt.size() < 64) {
+            sendOne();
+          }
+        }
+
+        private void sendOne() {
+          long id = next++;
+          sentAt.put(id, System.nanoTime());
+          out.onNext(frames.get((int) ((id + stream * 31L) % frames.size())).toBuilder().setFrameId(id).build());
+        }
+
+        @Override
+        public void onNext(RecognizeResponse r) {
+          Long t = sentAt.remove(r.getFrameId());
+          if (t != null) {
+            recorder.recordValue(Math.max(1, (System.nanoTime() - t) / 1000));
+          }
+          if (r.getFrameId() <= lastId) {
+            outOfOrder.incrementAndGet();
+          }
+          lastId = r.getFrameId();
+          if (r.hasError()) {
+            errors.incrementAndGet();
+          }
+          done.incrementAndGet();
+          if (targetFps <= 0) {
+            synchronized (this) {
+              if (closed) {
+                return;
+              }
+              if (System.nanoTime() >= end) {
+                closed = true;
+                out.onCompleted();
+              } else {
+                sendOne();
+              }
+            }
+          }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+          errors.incrementAndGet();
+          finished.countDown();
+        }
+
+        @Override
+        public void onCompleted() {
+          finished.countDown();
+        }
+      });
+    }
+    boolean allDone = finished.await((long) seconds + 60, TimeUnit.SECONDS);
+    pacer.shutdownNow();
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    if (!allDone) {
+      errors.addAndGet(finished.getCount());
+    }
+    return new Result(streams, done.get() / elapsed, elapsed, done.get(), errors.get(), outOfOrder.get(),
+        recorder.getIntervalHistogram());
+  }
+}

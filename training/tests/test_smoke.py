@@ -1,0 +1,89 @@
+"""CI smoke test: tiny end-to-end training -> ONNX export -> checker + onnxruntime -> cards.
+
+Run: /usr/bin/python3 -m pytest training/tests -q   (about 2-3 minutes on 2 cores).
+Skips when the data set is absent (../shared/data from the repo root, or $FER_DATA)."""
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from training.common import CK_CLASSES, FER_CLASSES, data_root
+
+DATA = data_root()
+needs_data = pytest.mark.skipif(
+    not (DATA / "fer2013" / "train").is_dir() or not (DATA / "ckplus48" / "manifest.csv").is_file(),
+    reason=f"FER2013/CK+ data not found at {DATA}: set FER_DATA to the data folder to run this test")
+
+CARD_KEYS = {"name", "stage", "version", "contract", "input_size", "channels", "normalization",
+             "inputs", "outputs", "classes", "embedding_dim", "training", "metrics", "commit",
+             "license", "created"}
+
+
+def test_augment_keeps_face_and_reference_aligned():
+    from training.data import augment
+    x = torch.randn(8, 1, 48, 48)
+    a, b = augment(x, x.clone())
+    assert a.shape == x.shape and torch.allclose(a, b)
+
+
+def test_identity_generator_export(tmp_path):
+    import onnx
+    import onnxruntime as ort
+    from training.export import export_identity
+    p = tmp_path / "id.onnx"
+    export_identity(p)
+    onnx.checker.check_model(onnx.load(str(p)), full_check=True)
+    x = np.random.rand(3, 1, 48, 48).astype(np.float32)
+    out = ort.InferenceSession(str(p), providers=["CPUExecutionProvider"]).run(None, {"face": x})[0]
+    assert np.array_equal(out, x)
+
+
+@needs_data
+def test_subject_folds_are_disjoint():
+    from training.data import load_ck, subject_folds
+    ck = load_ck()
+    folds = subject_folds(ck.subject, 10)
+    seen = np.concatenate([te for _, te in folds])
+    assert sorted(seen.tolist()) == list(range(len(ck)))
+    for tr, te in folds:
+        assert not set(ck.subject[tr]) & set(ck.subject[te])
+
+
+@needs_data
+def test_tiny_pipeline_end_to_end(tmp_path):
+    import onnx
+    import onnxruntime as ort
+    from training import pipeline
+    models = tmp_path / "models"
+    pipeline.main(["--mode", "tiny", "--ckpt", str(tmp_path / "ckpt"), "--models", str(models),
+                   "--results", str(tmp_path / "no_ablation.json")])
+    for name, classes in (("fer2013", FER_CLASSES), ("ckplus", CK_CLASSES)):
+        pj = json.loads((models / name / "pipeline.json").read_text())
+        assert pj["default_variant"] == "autoencoder"
+        assert pj["generators"] == ["generator-autoencoder", "generator-vae", "generator-gan", "generator-identity"]
+        x = np.random.RandomState(0).uniform(-1, 1, (2, 1, 48, 48)).astype(np.float32)
+        emb = None
+        for part in pj["generators"] + ["encoder", "classifier"]:
+            d = models / name / part / "1"
+            card = json.loads((d / "card.json").read_text())
+            assert CARD_KEYS <= set(card), CARD_KEYS - set(card)
+            assert card["contract"] == f"{name}-gcn-1" and card["classes"] == classes
+            assert card["input_size"] == [48, 48] and card["normalization"] == {"mean": 0.5, "std": 0.5}
+            assert "non-commercial" in card["license"]
+            model = onnx.load(str(d / "model.onnx"))
+            onnx.checker.check_model(model, full_check=True)
+            assert [i.name for i in model.graph.input] == [i["name"] for i in card["inputs"]]
+            assert [o.name for o in model.graph.output] == [o["name"] for o in card["outputs"]]
+            assert (d / "model.onnx").stat().st_size < 8 * 1024 * 1024
+            sess = ort.InferenceSession(str(d / "model.onnx"), providers=["CPUExecutionProvider"])
+            if card["stage"] == "generator":
+                assert card["variant"] == part.split("-", 1)[1]
+                ref = sess.run(None, {"face": x})[0]
+                assert ref.shape == x.shape
+            elif card["stage"] == "encoder":
+                emb = sess.run(None, {"face": x, "reference": ref})[0]
+                assert emb.shape == (2, card["embedding_dim"])
+            else:
+                logits = sess.run(None, {"embedding": emb})[0]
+                assert logits.shape == (2, len(classes)) and np.isfinite(logits).all()
