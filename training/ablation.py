@@ -41,7 +41,8 @@ def run_fold(k, folds, ck, fer, pre, fer_state, gen_steps, epochs, out_dir: Path
     t0 = time.time()
     tr, te = folds[k]
     setup(100 + k)
-    gens = train_all_generators(build_gen_data(fer, ck.subset(tr)), gen_steps, init=pre)
+    # gen_steps == 0: use the FER2013-only generators as they are (they never saw CK+ at all).
+    gens = train_all_generators(build_gen_data(fer, ck.subset(tr)), gen_steps, init=pre) if gen_steps else pre
     refs = ck_refs(gens, ck)
     te_pairs = te[ck.has_neutral[te]]
     quality = {"identity": reference_quality(to_tensor(ck.x[te_pairs]).numpy(), ck.neutral[te_pairs])}
@@ -237,7 +238,7 @@ def main(argv=None):
     ap.add_argument("--epochs", type=int, default=None, help="per-fold encoder epochs")
     args = ap.parse_args(argv)
     cfg = MODES[args.mode]
-    gen_steps = args.gen_steps or cfg["gen_finetune"]
+    gen_steps = cfg["gen_finetune"] if args.gen_steps is None else args.gen_steps
     epochs = args.epochs or cfg["ck_epochs"]
     ckpt = args.ckpt or CHECKPOINTS_DIR / args.mode
     fold_dir = ckpt / f"ablation_folds_{args.folds}_{gen_steps}_{epochs}"
@@ -282,7 +283,9 @@ def main(argv=None):
     res = {"command": " ".join(["/usr/bin/python3 -m training.ablation"] + (argv if argv is not None else sys.argv[1:])),
            "created": datetime.datetime.utcnow().replace(microsecond=0).isoformat() + "Z",
            "protocol": (f"checkpoints `{args.mode}`; CK+ {len(fold_results)} of {args.folds} subject-independent folds, "
-                        f"per fold {gen_steps} generator fine-tune steps (batch 64) and {epochs} encoder epochs; "
+                        (f"per fold {gen_steps} generator fine-tune steps on the training subjects' CK+ pairs (batch 64)" if gen_steps else
+                         "generators = the FER2013-only pretrained generators (never fine-tuned on CK+ pairs: no CPU time for per-fold fine-tuning)")
+                        + f" and {epochs} encoder epochs per fold; "
                         f"FER2013 encoder trained {cfg['fer_epochs']} epochs"
                         + (f" on {cfg['fer_per_class']} images/class" if cfg["fer_per_class"] else " on all of train")
                         + ". One shared encoder per setting, variant drawn per sample (not one encoder per variant)."),

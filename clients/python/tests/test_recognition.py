@@ -119,3 +119,30 @@ def test_unreachable_server_retries_with_backoff_then_raises():
         c.get_pipeline(timeout=2)
     assert err.value.code() == grpc.StatusCode.UNAVAILABLE
     assert sleeps == [0.01, 0.02, 0.04]
+
+
+def test_video_example_streams_every_frame(client, faces, tmp_path):
+    """examples/stream_video.py's frame source, on a small MJPEG video made from the face crops."""
+    import importlib.util
+    import pathlib
+
+    np = pytest.importorskip("numpy")
+    cv2 = pytest.importorskip("cv2")
+    video = str(tmp_path / "faces.avi")
+    writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*"MJPG"), 10, (48, 48))
+    if not writer.isOpened():
+        pytest.skip("this OpenCV build cannot write MJPEG video")
+    for _, data in faces[:6]:
+        writer.write(cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR))
+    writer.release()
+    spec = importlib.util.spec_from_file_location(
+        "stream_video", pathlib.Path(__file__).resolve().parents[1] / "examples" / "stream_video.py")
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    for raw in (False, True):
+        reqs = [r for r in example.frames(video, 1, raw, 95)]
+        for r in reqs:
+            r.face_crop = True
+        got = list(client.stream(reqs, max_in_flight=2))
+        assert [r.frame_id for r in got] == list(range(6))
+        assert all(frame_error(r) is None and len(r.faces) == 1 for r in got)

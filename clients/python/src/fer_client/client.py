@@ -211,6 +211,7 @@ class _Stream:
         self.max_in_flight = max_in_flight
         self.drop_policy = drop_policy
         self.lock = threading.Lock()
+        self.pull_lock = threading.Lock()
         self.pending: collections.deque = collections.deque()  # sent, not yet answered
         self.carry: list = []  # read from source while a call was failing: send on the next call
         self.exhausted = False
@@ -236,30 +237,33 @@ class _Stream:
         while not done.is_set():
             if not slots.acquire(timeout=0.1):
                 continue
-            with self.lock:
-                if self.carry:
-                    req = self.carry.pop(0)
-                elif self.exhausted:
-                    return
-                else:
-                    req = None
-            if req is None:
-                try:
-                    req = next(self.source)
-                except StopIteration:
-                    with self.lock:
-                        self.exhausted = True
-                    return
-                except BaseException as e:  # reading a frame failed: end the stream, report it
-                    with self.lock:
-                        self.exhausted = True
-                        self.source_error = e
-                    return
-            with self.lock:
-                if done.is_set():
-                    self.carry.insert(0, req)
-                    return
-                self.pending.append(req)
+            # One puller at a time (a call that is being torn down may still be reading a frame):
+            # what it read goes to `carry` before the next call looks there, so order is kept.
+            with self.pull_lock:
+                with self.lock:
+                    if self.carry:
+                        req = self.carry.pop(0)
+                    elif self.exhausted:
+                        return
+                    else:
+                        req = None
+                if req is None:
+                    try:
+                        req = next(self.source)
+                    except StopIteration:
+                        with self.lock:
+                            self.exhausted = True
+                        return
+                    except BaseException as e:  # reading a frame failed: end the stream, report it
+                        with self.lock:
+                            self.exhausted = True
+                            self.source_error = e
+                        return
+                with self.lock:
+                    if done.is_set():
+                        self.carry.insert(0, req)
+                        return
+                    self.pending.append(req)
             yield stamp(req)
 
     def run(self) -> Iterator[fer_pb2.RecognizeResponse]:

@@ -78,7 +78,7 @@ public final class BenchCli implements Callable<Integer> {
     double inP50;
     double bestFps = 0;
     int bestBatch = 1;
-    try (InProcessChain chain = new InProcessChain(new ServerConfig())) {
+    try (InProcessChain chain = new InProcessChain(inProcessConfig())) {
       Histogram h = chain.latencyBatch1(imgs, crops, smoke ? 300 : 2000);
       inP50 = h.getValueAtPercentile(50) / 1000.0;
       r.put("inprocess_variant", chain.variantName());
@@ -141,6 +141,23 @@ public final class BenchCli implements Callable<Integer> {
     }
     System.err.println("written to " + file);
     return 0;
+  }
+
+  /** The in-process chain runs with the same provider and settings as the server under test. */
+  private ServerConfig inProcessConfig() {
+    ServerConfig config = new ServerConfig();
+    for (String arg : serverArgs) {
+      if (arg.startsWith("--provider=")) {
+        config.set("provider", arg.substring("--provider=".length()));
+      } else if (arg.startsWith("--set=")) {
+        String kv = arg.substring("--set=".length());
+        int eq = kv.indexOf('=');
+        config.set(kv.substring(0, eq), kv.substring(eq + 1));
+      } else if (arg.startsWith("--models=")) {
+        config.set("models", arg.substring("--models=".length()));
+      }
+    }
+    return config;
   }
 
   private static void phase(Map<String, Object> r, String name, StreamLoad.Result res, ServerProcess server)

@@ -89,7 +89,12 @@ public final class FerServer implements AutoCloseable {
     server = transport.build().start();
     log.info("listening on port {}; loading models from {}", server.getPort(), config.modelsDir().toAbsolutePath());
 
-    loadPipelines();
+    try {
+      loadPipelines();
+    } catch (ModelLoadException | RuntimeException e) {
+      close();
+      throw e;
+    }
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(dev.fer.v1.RecognitionGrpc.SERVICE_NAME, ServingStatus.SERVING);
     log.info("serving pipelines {} (default {})", catalog.names(), catalog.defaultName());
@@ -104,16 +109,19 @@ public final class FerServer implements AutoCloseable {
       throw new ModelLoadException("model repository " + repository.root() + " has no pipeline (no */pipeline.json)");
     }
     String wanted = config.string("default-pipeline");
+    List<String> refusals = new ArrayList<>();
     for (Path dir : dirs) {
       try {
         Pipeline p = loader.load(dir);
         catalog.add(p, p.name().equals(wanted));
       } catch (ModelLoadException e) {
         log.error("pipeline in {} refused: {}", dir, e.getMessage());
+        refusals.add(e.getMessage());
       }
     }
     if (catalog.names().isEmpty()) {
-      throw new ModelLoadException("no pipeline in " + repository.root() + " could be loaded (see errors above)");
+      throw new ModelLoadException("no pipeline in " + repository.root() + " could be loaded: "
+          + String.join("; ", refusals));
     }
   }
 

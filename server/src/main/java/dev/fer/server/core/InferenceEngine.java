@@ -114,6 +114,9 @@ public final class InferenceEngine implements AutoCloseable {
       faces = preprocessor.prepare(task.frame(), spec);
     } catch (InvalidInputException e) {
       throw new RecognitionException(RecognitionException.Kind.INVALID_ARGUMENT, e.getMessage());
+    } catch (IllegalStateException e) {
+      // The preprocessor cannot do what this frame needs (e.g. no face detector installed).
+      throw new RecognitionException(RecognitionException.Kind.FAILED_PRECONDITION, e.getMessage());
     }
     timings.put("preprocess", (System.nanoTime() - t0) / 1e6);
 

@@ -103,6 +103,7 @@ final class ProtoMapping {
       Status.Code code = switch (r.kind()) {
         case INVALID_ARGUMENT -> Status.Code.INVALID_ARGUMENT;
         case NOT_FOUND -> Status.Code.NOT_FOUND;
+        case FAILED_PRECONDITION -> Status.Code.FAILED_PRECONDITION;
         case RESOURCE_EXHAUSTED -> Status.Code.RESOURCE_EXHAUSTED;
         case UNAVAILABLE -> Status.Code.UNAVAILABLE;
         case CANCELLED -> Status.Code.CANCELLED;

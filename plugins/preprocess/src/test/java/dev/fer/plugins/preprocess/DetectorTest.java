@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Needs models/detector (scripts/fetch-detector.sh) and samples/faces (scripts/fetch-samples.sh). */
@@ -25,13 +25,16 @@ class DetectorTest {
   static FacePreprocessor pre;
   static final FaceSpec SPEC = new FaceSpec(48, 48, 0.5f, 0.5f);
 
-  @BeforeAll
-  static void load() throws Exception {
+  /** Per test (not @BeforeAll) so that each test is reported as skipped, with the reason. */
+  @BeforeEach
+  void load() throws Exception {
     assumeTrue(TestImages.detectorInstalled(), "skipped: no face detector in " + TestImages.detectorDir()
         + " (run scripts/fetch-detector.sh)");
-    PreprocessConfig config = PreprocessConfig.defaults(TestImages.detectorDir());
-    detector = new CenterFaceDetector(config);
-    pre = new FacePreprocessor(config, () -> detector);
+    if (detector == null) {
+      PreprocessConfig config = PreprocessConfig.defaults(TestImages.detectorDir());
+      detector = new CenterFaceDetector(config);
+      pre = new FacePreprocessor(config, () -> detector);
+    }
   }
 
   @AfterAll
