@@ -6,5 +6,5 @@ set -e
 cd "$(dirname "$0")/.."
 PY=${PY:-/usr/bin/python3}
 $PY -m training.pipeline --mode full "$@"
-$PY -m training.ablation --mode full --jobs 2
+$PY -m training.ablation --mode full --jobs 2 --gen-steps 0 --epochs 8
 $PY -m training.pipeline --mode full --export-only

@@ -210,7 +210,7 @@ func (c *Client) Stream(ctx context.Context, frames iter.Seq[*ferv1.RecognizeReq
 			if finished {
 				return
 			}
-			progressed, more, err := c.streamOnce(ctx, s, next, resend, maxInFlight, o.DropPolicy, yield)
+			progressed, more, err := c.streamOnce(ctx, s, next, resend, maxInFlight, o.DropPolicy, attempt < c.Backoff.MaxAttempts, yield)
 			if !more {
 				return
 			}
@@ -242,7 +242,7 @@ type streamState struct {
 
 // streamOnce runs one gRPC call. more=false means the consumer stopped or everything is done.
 func (c *Client) streamOnce(ctx context.Context, s *streamState, next func() (*ferv1.RecognizeRequest, bool),
-	resend []*ferv1.RecognizeRequest, maxInFlight int, drop ferv1.DropPolicy,
+	resend []*ferv1.RecognizeRequest, maxInFlight int, drop ferv1.DropPolicy, mayRetry bool,
 	yield func(*ferv1.RecognizeResponse, error) bool) (progressed, more bool, err error) {
 	actx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -326,6 +326,11 @@ func (c *Client) streamOnce(ctx context.Context, s *streamState, next func() (*f
 		}
 		if err != nil {
 			return progressed, true, err
+		}
+		if e := resp.GetError(); e != nil && codes.Code(e.GetCode()) == codes.Unavailable && mayRetry {
+			// The server could not take this frame just now (e.g. still loading its models):
+			// back off, reconnect and re-send it and the frames after it.
+			return progressed, true, status.ErrorProto(e)
 		}
 		progressed = true
 		s.mu.Lock()

@@ -42,7 +42,7 @@ async function main(): Promise<void> {
         console.log(`${name}\tno face`);
       }
       for (const f of r.faces) {
-        console.log(`${name}\t${f.label}\t${f.confidence.toFixed(3)}\tbox=${f.box?.x},${f.box?.y},${f.box?.width}x${f.box?.height}`);
+        console.log(`${name}\t${f.label}\t${f.confidence.toFixed(3)}\tbox=${f.box?.x.toFixed(0)},${f.box?.y.toFixed(0)},${f.box?.width.toFixed(0)}x${f.box?.height.toFixed(0)}`);
       }
     }
   } finally {

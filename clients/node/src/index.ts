@@ -315,6 +315,12 @@ export class FerClient {
           for (;;) {
             const ev = await inbox.shift();
             if (ev.kind === 'data') {
+              if (ev.resp.error?.code === grpc.status.UNAVAILABLE && attempt < this.backoff.maxAttempts) {
+                // The server could not take this frame just now (e.g. still loading its models):
+                // back off, reconnect and re-send it and the frames after it.
+                retryErr = new StreamClosedError(`frame ${ev.resp.frameId}: ${ev.resp.error.message}`);
+                break;
+              }
               attempt = 0;
               const dropped = new Set(ev.resp.droppedFrameIds.map(Number));
               if (dropped.size) {

@@ -7,12 +7,15 @@ from concurrent import futures
 import grpc
 import pytest
 
+from google.rpc import status_pb2
+
 from fer_client import Backoff, FerClient, fer_pb2, fer_pb2_grpc, request
 
 
 class FlakyRecognition(fer_pb2_grpc.RecognitionServicer):
-    def __init__(self, fail_after):
+    def __init__(self, fail_after, per_frame=False):
         self.fail_after = fail_after
+        self.per_frame = per_frame  # answer the frame with error UNAVAILABLE instead of ending the call
         self.calls = 0
         self.received = []  # (call, frame_id, drop policy)
         self.lock = threading.Lock()
@@ -24,13 +27,17 @@ class FlakyRecognition(fer_pb2_grpc.RecognitionServicer):
         for n, req in enumerate(request_iterator):
             self.received.append((call, req.frame_id, req.stream_options.drop_policy))
             if call == 1 and n == self.fail_after:
-                context.abort(grpc.StatusCode.UNAVAILABLE, "server going away")
+                if not self.per_frame:
+                    context.abort(grpc.StatusCode.UNAVAILABLE, "server going away")
+                yield fer_pb2.RecognizeResponse(frame_id=req.frame_id, error=status_pb2.Status(
+                    code=grpc.StatusCode.UNAVAILABLE.value[0], message="the server is still loading its models"))
+                continue
             yield fer_pb2.RecognizeResponse(frame_id=req.frame_id, pipeline="fake")
 
 
-@pytest.fixture
-def fake():
-    servicer = FlakyRecognition(fail_after=2)
+@pytest.fixture(params=["call dies", "frame answered UNAVAILABLE"])
+def fake(request):
+    servicer = FlakyRecognition(fail_after=2, per_frame=request.param != "call dies")
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
     fer_pb2_grpc.add_RecognitionServicer_to_server(servicer, server)
     port = server.add_insecure_port("127.0.0.1:0")
@@ -43,6 +50,7 @@ def test_stream_reconnects_and_resends_unanswered_frames_in_order(fake):
     servicer, target = fake
     sleeps = []
     consumed = []
+    errors = []
     worst = [0]
 
     def frames():
@@ -54,7 +62,9 @@ def test_stream_reconnects_and_resends_unanswered_frames_in_order(fake):
         c._sleep = sleeps.append
         for resp in c.stream(frames(), max_in_flight=3, drop_policy=fer_pb2.LATEST):
             consumed.append(resp.frame_id)
+            errors.append(resp.error.message)
     assert consumed == list(range(10)), "every frame answered once, in order"
+    assert all(not r for r in errors), errors
     assert servicer.calls == 2 and sleeps == [0.01]
     second = [(f, p) for call, f, p in servicer.received if call == 2]
     assert second[0][1] == fer_pb2.LATEST, "stream options ride on the first request of each call"

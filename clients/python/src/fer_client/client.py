@@ -278,6 +278,11 @@ class _Stream:
             call = self.client.stub.Recognize(self._requests(slots, done, resend))
             try:
                 for resp in call:
+                    if (resp.error.code == grpc.StatusCode.UNAVAILABLE.value[0]
+                            and attempt < self.client.backoff.max_attempts):
+                        # The server could not take this frame just now (e.g. still loading its
+                        # models): back off, reconnect and re-send it and the frames after it.
+                        raise _Retry(grpc.StatusCode.UNAVAILABLE, f"frame {resp.frame_id}: {resp.error.message}")
                     attempt = 0
                     with self.lock:
                         dropped = set(resp.dropped_frame_ids)
