@@ -144,7 +144,7 @@ def main(argv=None):
             m[stage] = {"validation_accuracy": round(fer_val["autoencoder"]["accuracy"], 4),
                         "validation_macro_f1": round(fer_val["autoencoder"]["macro_f1"], 4),
                         "validation_accuracy_by_variant": {v: round(fer_val[v]["accuracy"], 4) for v in GEN_VARIANTS},
-                        "evaluated_on": "FER2013 validation (public test split), 3,589 images"}
+                        "evaluated_on": f"FER2013 validation (public test split), {len(val.y)} images"}
         for v in GEN_VARIANTS:
             m[f"generator-{v}"] = {"validation_accuracy": round(fer_val[v]["accuracy"], 4),
                                    "validation_macro_f1": round(fer_val[v]["macro_f1"], 4),

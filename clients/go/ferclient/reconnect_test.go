@@ -19,6 +19,7 @@ import (
 // flaky is a fake Recognition server whose first stream dies with UNAVAILABLE after 3 frames.
 type flaky struct {
 	ferv1.UnimplementedRecognitionServer
+	perFrame bool // answer the frame with error UNAVAILABLE instead of ending the call
 	mu       sync.Mutex
 	calls    int
 	received [][]*ferv1.RecognizeRequest
@@ -42,7 +43,14 @@ func (f *flaky) Recognize(s ferv1.Recognition_RecognizeServer) error {
 		f.received[call-1] = append(f.received[call-1], req)
 		f.mu.Unlock()
 		if call == 1 && n == 2 {
-			return status.Error(codes.Unavailable, "server going away")
+			if !f.perFrame {
+				return status.Error(codes.Unavailable, "server going away")
+			}
+			st := status.New(codes.Unavailable, "the server is still loading its models").Proto()
+			if err := s.Send(&ferv1.RecognizeResponse{FrameId: req.GetFrameId(), Error: st}); err != nil {
+				return err
+			}
+			continue
 		}
 		if err := s.Send(&ferv1.RecognizeResponse{FrameId: req.GetFrameId(), Pipeline: "fake"}); err != nil {
 			return err
@@ -51,12 +59,20 @@ func (f *flaky) Recognize(s ferv1.Recognition_RecognizeServer) error {
 }
 
 func TestStreamReconnectsAndResendsUnansweredFramesInOrder(t *testing.T) {
+	for _, perFrame := range []bool{false, true} {
+		t.Run(map[bool]string{false: "call dies", true: "frame answered UNAVAILABLE"}[perFrame], func(t *testing.T) {
+			testReconnect(t, perFrame)
+		})
+	}
+}
+
+func testReconnect(t *testing.T, perFrame bool) {
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := grpc.NewServer()
-	fake := &flaky{}
+	fake := &flaky{perFrame: perFrame}
 	ferv1.RegisterRecognitionServer(srv, fake)
 	go srv.Serve(lis)
 	defer srv.Stop()
@@ -92,6 +108,9 @@ func TestStreamReconnectsAndResendsUnansweredFramesInOrder(t *testing.T) {
 	for resp, err := range c.Stream(ctx, frames, ferclient.StreamOptions{MaxInFlight: 3, DropPolicy: ferv1.DropPolicy_LATEST}) {
 		if err != nil {
 			t.Fatal(err)
+		}
+		if ferr := ferclient.FrameError(resp); ferr != nil {
+			t.Fatalf("frame %d: %v", resp.GetFrameId(), ferr)
 		}
 		mu.Lock()
 		got = append(got, resp.GetFrameId())

@@ -90,6 +90,7 @@ public final class FerServer implements AutoCloseable {
     log.info("listening on port {}; loading models from {}", server.getPort(), config.modelsDir().toAbsolutePath());
 
     try {
+      engine.preprocessor().warmUp();
       loadPipelines();
     } catch (ModelLoadException | RuntimeException e) {
       close();

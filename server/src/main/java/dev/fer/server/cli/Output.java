@@ -25,9 +25,11 @@ final class Output {
       b.append(i == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%s %.2f at [%.0f,%.0f %.0fx%.0f]",
           f.getLabel(), f.getConfidence(), f.getBox().getX(), f.getBox().getY(), f.getBox().getWidth(), f.getBox().getHeight()));
     }
-    double total = r.getTimingsList().stream().filter(t -> !t.getStage().equals("queue"))
-        .mapToDouble(StageTiming::getMillis).sum();
-    b.append(String.format(Locale.ROOT, "  (pipeline %s, variant %s, %.1f ms)", r.getPipeline(), r.getVariant(), total));
+    b.append(String.format(Locale.ROOT, "  (pipeline %s, variant %s;", r.getPipeline(), r.getVariant()));
+    for (StageTiming t : r.getTimingsList()) {
+      b.append(String.format(Locale.ROOT, " %s %.1f", t.getStage(), t.getMillis()));
+    }
+    b.append(" ms)");
     return b.toString();
   }
 

@@ -90,7 +90,7 @@ public final class CenterFaceDetector implements FaceDetector {
     JsonNode src = json.path("source");
     this.description = modelCard.name() + " face detector (ONNX Runtime; from " + src.path("registry").asText("?")
         + " package " + src.path("package").asText("?") + " " + src.path("version").asText("?")
-        + ", licence " + modelCard.license() + "; longer side scaled to <= " + maxSide + " px) in "
+        + ", licence " + modelCard.license() + "; longer side scaled to <= " + this.maxSide + " px) in "
         + directory;
     try {
       byte[] bytes = Files.readAllBytes(modelFile);

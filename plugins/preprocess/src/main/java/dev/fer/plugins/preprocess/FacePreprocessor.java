@@ -27,6 +27,7 @@ import java.util.Locale;
  */
 @Singleton
 public final class FacePreprocessor implements Preprocessor {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FacePreprocessor.class);
   private final PreprocessConfig config;
   private final Provider<FaceDetector> detector;
 
@@ -107,6 +108,18 @@ public final class FacePreprocessor implements Preprocessor {
   private static String box(FaceBox b) {
     return String.format(Locale.ROOT, "(x=%.1f, y=%.1f, width=%.1f, height=%.1f)", b.x(), b.y(), b.width(),
         b.height());
+  }
+
+  @Override
+  public void warmUp() {
+    try {
+      FaceDetector d = detector.get();
+      d.detect(new dev.fer.spi.RgbImage(64, 64, new byte[64 * 64 * 3]));
+    } catch (ProvisionException e) {
+      log.warn("no face detector: frames without face boxes or face_crop will be refused ({})", rootMessage(e));
+    } catch (Exception e) {
+      log.warn("face detector warm-up failed: {}", e.toString());
+    }
   }
 
   private List<FaceBox> detect(DecodedImage image) {
