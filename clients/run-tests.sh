@@ -9,6 +9,8 @@
 # FER_TARGET set: tests fail if the server does not answer. Unset: they try 127.0.0.1:50151
 # and skip, saying why, if nothing listens. Needs python3 (3.10+, with venv or pip), go and
 # node 20+/npm on PATH. Exit status: non-zero when any test or any install step failed.
+# FER_WAIT_S: how long to wait for the server to be SERVING (60 s; 900 s for a server this
+# script starts, whose first start may build it with Maven).
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
@@ -33,6 +35,8 @@ trap cleanup EXIT
 VENV="${FER_CLIENTS_VENV:-$HERE/python/.venv}"
 PY=""
 setup_python() {
+  # pip builds the package in-tree; a stale build/ could carry removed files into the install.
+  rm -rf "$HERE/python/build"
   local extras="test,video"
   [ "${FER_SKIP_VIDEO:-0}" = 1 ] && extras="test"
   if [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV" >/dev/null 2>&1; then
@@ -71,7 +75,7 @@ fi
 
 if [ -n "${FER_TARGET:-}" ] && need_python_env; then
   say "waiting for $FER_TARGET to be SERVING"
-  if ! "$PY" - "$FER_TARGET" "${FER_WAIT_S:-600}" <<'EOF'
+  if ! "$PY" - "$FER_TARGET" "${FER_WAIT_S:-$([ -n "$SERVER_PID" ] && echo 900 || echo 60)}" <<'EOF'
 import sys, time, grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 target, limit = sys.argv[1], float(sys.argv[2])

@@ -190,9 +190,11 @@ var errEndedEarly = status.Error(codes.Unavailable, "stream ended with frames ou
 // Stream sends frames through the bidirectional Recognize call and yields one response per frame,
 // in frame order. At most MaxInFlight frames are outstanding: the next frame is pulled from frames
 // only when a slot frees up. A bad frame yields a response whose Error is set (see FrameError) and
-// the stream goes on. When the connection is lost (UNAVAILABLE) the client reconnects with
-// exponential backoff and re-sends the unanswered frames. A final non-nil error ends the sequence;
-// breaking out of the loop cancels the call.
+// the stream goes on. When the connection is lost (UNAVAILABLE), or a frame is answered
+// UNAVAILABLE (e.g. the server is still loading its models), the client backs off exponentially,
+// reconnects and re-sends the frames not answered yet; after Backoff.MaxAttempts tries in a row a
+// lost connection ends the sequence with a final non-nil error, and a per-frame UNAVAILABLE is
+// passed through as that frame's error. Breaking out of the loop cancels the call.
 func (c *Client) Stream(ctx context.Context, frames iter.Seq[*ferv1.RecognizeRequest], o StreamOptions) iter.Seq2[*ferv1.RecognizeResponse, error] {
 	maxInFlight := o.MaxInFlight
 	if maxInFlight <= 0 {

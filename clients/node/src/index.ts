@@ -221,8 +221,11 @@ export class FerClient {
    * frame order. At most `maxInFlight` frames are outstanding; the next frame is only pulled from
    * `frames` when a slot frees up. Plain images (Uint8Array) get frame ids 0, 1, 2, ... and the
    * fields in `opts`. A bad frame yields a response whose `error` is set (see frameError) and the
-   * stream goes on. On UNAVAILABLE the client reconnects with exponential backoff and re-sends the
-   * unanswered frames. Breaking out of the loop cancels the call.
+   * stream goes on. When the connection is lost (UNAVAILABLE), or a frame is answered UNAVAILABLE
+   * (e.g. the server is still loading its models), the client backs off exponentially, reconnects
+   * and re-sends the frames not answered yet; after `backoff.maxAttempts` tries in a row a lost
+   * connection throws and a per-frame UNAVAILABLE is passed through as that frame's error.
+   * Breaking out of the loop cancels the call.
    */
   async *stream(frames: Iterable<Frame> | AsyncIterable<Frame>, opts: StreamOptions = {}):
     AsyncGenerator<RecognizeResponse__Output> {

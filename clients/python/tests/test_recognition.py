@@ -114,7 +114,7 @@ def test_unreachable_server_retries_with_backoff_then_raises():
 
     sleeps = []
     c = FerClient("127.0.0.1:1", backoff=Backoff(initial=0.01, maximum=0.04, max_attempts=3, jitter=0))
-    c._sleep = sleeps.append
+    c.sleep = sleeps.append
     with c, pytest.raises(grpc.RpcError) as err:
         c.get_pipeline(timeout=2)
     assert err.value.code() == grpc.StatusCode.UNAVAILABLE

@@ -59,7 +59,7 @@ def test_stream_reconnects_and_resends_unanswered_frames_in_order(fake):
             yield request(b"frame", frame_id=i)
 
     with FerClient(target, backoff=Backoff(initial=0.01, jitter=0)) as c:
-        c._sleep = sleeps.append
+        c.sleep = sleeps.append
         for resp in c.stream(frames(), max_in_flight=3, drop_policy=fer_pb2.LATEST):
             consumed.append(resp.frame_id)
             errors.append(resp.error.message)
@@ -75,7 +75,7 @@ def test_stream_reconnects_and_resends_unanswered_frames_in_order(fake):
 def test_stream_gives_up_after_max_attempts():
     c = FerClient("127.0.0.1:1", backoff=Backoff(initial=0.01, jitter=0, max_attempts=2))
     sleeps = []
-    c._sleep = sleeps.append
+    c.sleep = sleeps.append
     with c, pytest.raises(grpc.RpcError) as err:
         list(c.stream([b"x", b"y"]))
     assert err.value.code() == grpc.StatusCode.UNAVAILABLE

@@ -128,7 +128,8 @@ class FerClient:
         self.stub = fer_pb2_grpc.RecognitionStub(self.channel)
         self.backoff = backoff
         self.timeout = timeout
-        self._sleep: Callable[[float], None] = time.sleep
+        # Waits between retries (seconds); tests replace it.
+        self.sleep: Callable[[float], None] = time.sleep
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -155,7 +156,7 @@ class FerClient:
             except grpc.RpcError as e:
                 if e.code() not in RETRYABLE or attempt >= self.backoff.max_attempts:
                     raise
-                self._sleep(self.backoff.delay(attempt))
+                self.sleep(self.backoff.delay(attempt))
                 attempt += 1
 
     def recognize_image(self, image: Union[ImageLike, fer_pb2.RecognizeRequest], *,
@@ -184,8 +185,11 @@ class FerClient:
         At most `max_in_flight` frames are sent and not yet answered; the next frame is only read
         from `frames` when a slot frees up. Plain images get frame ids 0, 1, 2, ...; ready
         RecognizeRequests keep theirs. A bad frame yields a response whose `error` is set (see
-        `frame_error`) and the stream goes on. If the connection is lost (UNAVAILABLE), the
-        client reconnects with exponential backoff and re-sends the frames that were not answered.
+        `frame_error`) and the stream goes on. If the connection is lost (UNAVAILABLE), or a frame
+        is answered UNAVAILABLE (e.g. the server is still loading its models), the client backs
+        off exponentially, reconnects and re-sends the frames that were not answered yet; after
+        `backoff.max_attempts` tries in a row a lost connection raises grpc.RpcError and a
+        per-frame UNAVAILABLE is passed through as that frame's error.
         Closing the generator early cancels the call.
         """
         if max_in_flight < 1:
@@ -305,12 +309,12 @@ class _Stream:
                 raise _Retry(grpc.StatusCode.UNAVAILABLE, "stream ended with frames outstanding")
             except (grpc.RpcError, _Retry) as e:
                 done.set()
-                code = e.code() if isinstance(e, (grpc.RpcError, _Retry)) else None
+                code = e.code()
                 if code not in RETRYABLE or attempt >= self.client.backoff.max_attempts:
                     if isinstance(e, _Retry):
                         raise StreamClosed(e.details()) from None
                     raise
-                self.client._sleep(self.client.backoff.delay(attempt))
+                self.client.sleep(self.client.backoff.delay(attempt))
                 attempt += 1
             finally:
                 done.set()

@@ -174,6 +174,9 @@ public final class BenchCli implements Callable<Integer> {
     m.put("p99_ms", h.getValueAtPercentile(99) / 1000.0);
     m.put("max_ms", h.getMaxValue() / 1000.0);
     m.put("server_rss_mib", server.rssMiB());
+    if (!res.sampleErrors().isEmpty()) {
+      m.put("sample_errors", String.join(" | ", res.sampleErrors()));
+    }
     r.put(name, m);
     System.err.printf(Locale.ROOT, "%s: %.0f frames/s, p50 %.2f ms, p99 %.2f ms, errors %d, RSS %.0f MiB%n", name,
         res.fps(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, res.errors(),

@@ -25,7 +25,8 @@ import org.HdrHistogram.Histogram;
  * paced at a frame rate; per-frame latency from send to response, in microseconds.
  */
 final class StreamLoad {
-  record Result(int streams, double fps, double seconds, long frames, long errors, long outOfOrder, Histogram latencyUs) {}
+  record Result(int streams, double fps, double seconds, long frames, long errors, long outOfOrder, Histogram latencyUs,
+      List<String> sampleErrors) {}
 
   private final List<ManagedChannel> channels;
   private final List<RecognizeRequest> frames = new ArrayList<>();
@@ -44,6 +45,7 @@ final class StreamLoad {
     AtomicLong errors = new AtomicLong();
     AtomicLong outOfOrder = new AtomicLong();
     CountDownLatch finished = new CountDownLatch(streams);
+    List<String> sampleErrors = java.util.Collections.synchronizedList(new ArrayList<>());
     ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2);
     long start = System.nanoTime();
     long end = start + (long) (seconds * 1e9);
@@ -108,6 +110,9 @@ final class StreamLoad {
           lastId = r.getFrameId();
           if (r.hasError()) {
             errors.incrementAndGet();
+            if (sampleErrors.size() < 3) {
+              sampleErrors.add("frame " + r.getFrameId() + ": " + r.getError().getCode() + " " + r.getError().getMessage());
+            }
           }
           done.incrementAndGet();
           if (targetFps <= 0) {
@@ -128,6 +133,9 @@ final class StreamLoad {
         @Override
         public void onError(Throwable t) {
           errors.incrementAndGet();
+          if (sampleErrors.size() < 3) {
+            sampleErrors.add("stream: " + t);
+          }
           finished.countDown();
         }
 
@@ -142,8 +150,9 @@ final class StreamLoad {
     double elapsed = (System.nanoTime() - start) / 1e9;
     if (!allDone) {
       errors.addAndGet(finished.getCount());
+      sampleErrors.add(finished.getCount() + " streams did not finish within " + ((long) seconds + 60) + " s");
     }
     return new Result(streams, done.get() / elapsed, elapsed, done.get(), errors.get(), outOfOrder.get(),
-        recorder.getIntervalHistogram());
+        recorder.getIntervalHistogram(), List.copyOf(sampleErrors));
   }
 }
