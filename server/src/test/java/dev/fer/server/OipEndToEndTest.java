@@ -10,6 +10,8 @@ import com.google.protobuf.ByteString;
 import dev.fer.client.FerClient;
 import dev.fer.oip.GRPCInferenceServiceGrpc;
 import dev.fer.oip.InferTensorContents;
+import dev.fer.oip.ModelConfig;
+import dev.fer.oip.ModelConfigRequest;
 import dev.fer.oip.ModelInferRequest;
 import dev.fer.oip.ModelInferResponse;
 import dev.fer.oip.ModelMetadataRequest;
@@ -184,6 +186,29 @@ class OipEndToEndTest {
     ModelMetadataResponse cls = oip.modelMetadata(ModelMetadataRequest.newBuilder().setName(p + ".classifier").build());
     assertEquals(enc.getOutputs(0).getShapeList(), cls.getInputs(0).getShapeList());
     assertEquals(List.of(-1L, c), cls.getOutputs(0).getShapeList());
+  }
+
+  @Test
+  void everyPipelineIsAModelAndFerIsTheDefaultOne() throws Exception {
+    var all = client.listPipelines();
+    assertEquals(all.getDefaultPipeline(), oip.modelConfig(ModelConfigRequest.newBuilder().setName("fer").build())
+        .getConfig().getParametersOrThrow("pipeline").getStringValue());
+    byte[] image = face(0);
+    for (Pipeline p : all.getPipelinesList()) {
+      ModelConfig config = oip.modelConfig(ModelConfigRequest.newBuilder().setName(p.getName()).build()).getConfig();
+      assertEquals(String.join(",", p.getClassesList()), config.getParametersOrThrow("classes").getStringValue());
+      assertEquals(List.of(1L, (long) p.getInputHeight(), (long) p.getInputWidth()), config.getInput(0).getDimsList(),
+          "dims leave out the batch axis");
+      RecognizeResponse v1 = client.recognize(FerClient.request(image).setFaceCrop(true).setPipeline(p.getName())
+          .setVariant(p.getActiveVariant()).build());
+      ModelInferResponse r = oip.modelInfer(imageRequest(p.getName(), p.getActiveVariant(), image).build());
+      assertEquals(p.getClassesCount(), shape(r, "scores")[1]);
+      List<ClassScore> expected = v1.getFaces(0).getScoresList();
+      float[] scores = floats(r, "scores");
+      for (int c = 0; c < expected.size(); c++) {
+        assertEquals(expected.get(c).getScore(), scores[c], 1e-5, p.getName() + " " + expected.get(c).getLabel());
+      }
+    }
   }
 
   @Test
