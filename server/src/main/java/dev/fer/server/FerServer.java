@@ -84,6 +84,7 @@ public final class FerServer implements AutoCloseable {
 
     health.setStatus("", ServingStatus.NOT_SERVING);
     health.setStatus(dev.fer.v1.RecognitionGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
+    health.setStatus(dev.fer.oip.GRPCInferenceServiceGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
     recognition = new RecognitionService(engine, config.integer("stream-window"));
     // The Open Inference Protocol (KServe v2 / Triton) on the same port and engine as fer.v1.
     InferenceService oip = new InferenceService(engine, injector.getInstance(StageRunner.class), () -> ready,
@@ -100,6 +101,7 @@ public final class FerServer implements AutoCloseable {
     ready = true;
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(dev.fer.v1.RecognitionGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    health.setStatus(dev.fer.oip.GRPCInferenceServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     log.info("serving pipelines {} (default {})", catalog.names(), catalog.defaultName());
     return this;
   }

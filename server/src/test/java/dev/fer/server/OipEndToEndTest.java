@@ -157,6 +157,9 @@ class OipEndToEndTest {
     assertTrue(oip.modelReady(ModelReadyRequest.newBuilder().setName(pipeline.getName() + ".encoder").build()).getReady());
     assertFalse(oip.modelReady(ModelReadyRequest.newBuilder().setName("nope").build()).getReady());
     assertFalse(oip.modelReady(ModelReadyRequest.newBuilder().setName("fer").setVersion("99").build()).getReady());
+    assertEquals(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING,
+        io.grpc.health.v1.HealthGrpc.newBlockingStub(client.channel()).check(io.grpc.health.v1.HealthCheckRequest
+            .newBuilder().setService("inference.GRPCInferenceService").build()).getStatus());
   }
 
   @Test
