@@ -12,7 +12,9 @@ import dev.fer.server.core.InferenceEngine;
 import dev.fer.server.core.Pipeline;
 import dev.fer.server.core.PipelineCatalog;
 import dev.fer.server.core.PipelineLoader;
+import dev.fer.server.core.StageRunner;
 import dev.fer.server.grpc.RecognitionService;
+import dev.fer.server.oip.InferenceService;
 import dev.fer.server.repository.ModelRepository;
 import dev.fer.spi.ModelLoadException;
 import dev.fer.spi.Preprocessor;
@@ -50,6 +52,7 @@ public final class FerServer implements AutoCloseable {
   private InferenceEngine engine;
   private Server server;
   private RecognitionService recognition;
+  private volatile boolean ready;
 
   public FerServer(ServerConfig config, ServerBuilder<?> transport) {
     this.config = config;
@@ -81,8 +84,13 @@ public final class FerServer implements AutoCloseable {
 
     health.setStatus("", ServingStatus.NOT_SERVING);
     health.setStatus(dev.fer.v1.RecognitionGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
+    health.setStatus(dev.fer.oip.GRPCInferenceServiceGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
     recognition = new RecognitionService(engine, config.integer("stream-window"));
+    // The Open Inference Protocol (KServe v2 / Triton) on the same port and engine as fer.v1.
+    InferenceService oip = new InferenceService(engine, injector.getInstance(StageRunner.class), () -> ready,
+        config.integer("stream-window"));
     transport.addService(recognition)
+        .addService(oip)
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance());
     extraServices.forEach(transport::addService);
@@ -96,8 +104,10 @@ public final class FerServer implements AutoCloseable {
       close();
       throw e;
     }
+    ready = true;
     health.setStatus("", ServingStatus.SERVING);
     health.setStatus(dev.fer.v1.RecognitionGrpc.SERVICE_NAME, ServingStatus.SERVING);
+    health.setStatus(dev.fer.oip.GRPCInferenceServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     log.info("serving pipelines {} (default {})", catalog.names(), catalog.defaultName());
     return this;
   }
@@ -153,6 +163,7 @@ public final class FerServer implements AutoCloseable {
   /** Graceful: stop taking calls, let in-flight frames finish, then free the models. */
   @Override
   public void close() {
+    ready = false;
     health.enterTerminalState();
     if (server != null) {
       server.shutdown();

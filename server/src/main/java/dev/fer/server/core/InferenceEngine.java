@@ -2,6 +2,7 @@ package dev.fer.server.core;
 
 import dev.fer.spi.FaceBox;
 import dev.fer.spi.FaceSpec;
+import dev.fer.spi.FrameInput;
 import dev.fer.spi.InvalidInputException;
 import dev.fer.spi.PreparedFaces;
 import dev.fer.spi.Preprocessor;
@@ -92,6 +93,99 @@ public final class InferenceEngine implements AutoCloseable {
       future.completeExceptionally(overloaded());
     }
     return future;
+  }
+
+  /**
+   * Already-cropped faces (a tensor or face-crop images) through the same batched chain as
+   * frames; crops go through the same preprocessing as a fer.v1 face crop, so both protocols
+   * give the same scores for the same image.
+   */
+  public CompletableFuture<FaceBatchResult> submitFaces(FaceBatchTask task) {
+    CompletableFuture<FaceBatchResult> result = new CompletableFuture<>();
+    submitWork(() -> {
+      queueFaces(task, result);
+      return null;
+    }).exceptionally(error -> {
+      result.completeExceptionally(error);
+      return null;
+    });
+    return result;
+  }
+
+  /** What a worker runs for {@link #submitWork}; may throw anything. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T call() throws Exception;
+  }
+
+  /**
+   * Runs work (a single stage model, say) on the bounded worker pool, so callers outside the
+   * frame path share the same limits. A RecognitionException is passed on as it is; anything
+   * else becomes INTERNAL.
+   */
+  public <T> CompletableFuture<T> submitWork(Work<T> work) {
+    CompletableFuture<T> future = new CompletableFuture<>();
+    try {
+      workers.execute(() -> {
+        try {
+          future.complete(work.call());
+        } catch (RecognitionException e) {
+          future.completeExceptionally(e);
+        } catch (Throwable t) {
+          log.error("work failed unexpectedly", t);
+          future.completeExceptionally(new RecognitionException(RecognitionException.Kind.INTERNAL,
+              "internal error: " + t, t));
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      future.completeExceptionally(overloaded());
+    }
+    return future;
+  }
+
+  private void queueFaces(FaceBatchTask task, CompletableFuture<FaceBatchResult> future) throws RecognitionException {
+    Pipeline pipeline = catalog.get(task.pipeline());
+    FaceSpec spec = pipeline.faceSpec();
+    float[] faces = task.tensor() != null ? task.tensor() : preprocessCrops(task.crops(), spec);
+    int count = task.tensor() != null ? task.count() : task.crops().size();
+    if (count <= 0 || faces.length != count * spec.pixels()) {
+      throw new RecognitionException(RecognitionException.Kind.INVALID_ARGUMENT, "expected " + count + " faces of "
+          + spec.height() + "x" + spec.width() + " = " + count * spec.pixels() + " values, got " + faces.length);
+    }
+    GeneratorVariant variant = pipeline.variants().acquire(task.variant(), task.routingKey());
+    CompletableFuture<ChainRunner.Output> chained = new CompletableFuture<>();
+    if (!batcher.offer(new FaceBatcher.Job(pipeline, variant, faces, count, task.returnReference(), chained))) {
+      variant.release();
+      throw overloaded();
+    }
+    chained.whenComplete((out, error) -> {
+      variant.release();
+      if (error != null) {
+        future.completeExceptionally(new RecognitionException(RecognitionException.Kind.INTERNAL,
+            "model run failed in pipeline " + pipeline.name() + ", variant " + variant.name() + ": " + error, error));
+        return;
+      }
+      future.complete(new FaceBatchResult(pipeline.name(), variant.name(), pipeline.classes(), out.probabilities(),
+          out.references(), out.generatorNanos() + out.encoderNanos() + out.classifierNanos()));
+    });
+  }
+
+  private float[] preprocessCrops(List<byte[]> crops, FaceSpec spec) throws RecognitionException {
+    float[] all = new float[crops.size() * spec.pixels()];
+    for (int i = 0; i < crops.size(); i++) {
+      PreparedFaces one;
+      try {
+        one = preprocessor.prepare(FrameInput.encoded(crops.get(i), List.of(), true), spec);
+      } catch (InvalidInputException e) {
+        throw new RecognitionException(RecognitionException.Kind.INVALID_ARGUMENT, "image " + i + ": " + e.getMessage());
+      }
+      if (one.count() != 1) {
+        throw new RecognitionException(RecognitionException.Kind.INVALID_ARGUMENT,
+            "image " + i + " gave " + one.count() + " faces; a face crop must give exactly one");
+      }
+      System.arraycopy(one.tensor(), 0, all, i * spec.pixels(), spec.pixels());
+    }
+    return all;
   }
 
   private RecognitionException overloaded() {
