@@ -39,10 +39,15 @@ setup_python() {
   rm -rf "$HERE/python/build"
   local extras="test,video"
   [ "${FER_SKIP_VIDEO:-0}" = 1 ] && extras="test"
-  if [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV" >/dev/null 2>&1; then
+  if ! "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
+    rm -rf "$VENV"
+    python3 -m venv "$VENV" >/dev/null 2>&1 || rm -rf "$VENV"  # half-made without ensurepip
+  fi
+  if "$VENV/bin/python" -m pip --version >/dev/null 2>&1; then
     PY="$VENV/bin/python"
     "$PY" -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-    "$PY" -m pip install -q "$HERE/python[$extras]"
+    "$PY" -m pip install -q "$HERE/python[$extras]" || return 1
+    rm -rf "$HERE/python/build"
   else
     # No venv module (Debian without python3-venv): a user install next to the system packages.
     echo "python3 -m venv is unavailable; installing with pip --user" >&2

@@ -97,20 +97,7 @@ final class ProtoMapping {
   }
 
   static Status status(Throwable error) {
-    Throwable e = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-        ? error.getCause() : error;
-    if (e instanceof RecognitionException r) {
-      Status.Code code = switch (r.kind()) {
-        case INVALID_ARGUMENT -> Status.Code.INVALID_ARGUMENT;
-        case NOT_FOUND -> Status.Code.NOT_FOUND;
-        case FAILED_PRECONDITION -> Status.Code.FAILED_PRECONDITION;
-        case RESOURCE_EXHAUSTED -> Status.Code.RESOURCE_EXHAUSTED;
-        case UNAVAILABLE -> Status.Code.UNAVAILABLE;
-        case CANCELLED -> Status.Code.CANCELLED;
-        case INTERNAL -> Status.Code.INTERNAL;
-      };
-      return Status.fromCode(code).withDescription(r.getMessage());
-    }
-    return Status.INTERNAL.withDescription("internal error: " + e);
+    return GrpcStatuses.status(error);
   }
+
 }
