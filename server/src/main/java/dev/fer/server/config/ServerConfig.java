@@ -40,7 +40,29 @@ public final class ServerConfig {
       Map.entry("crop-margin", "0.15"),
       Map.entry("min-face-score", "0.6"),
       Map.entry("detector", ""),
-      Map.entry("shutdown-grace-seconds", "30"));
+      Map.entry("shutdown-grace-seconds", "30"),
+      // Admin API (fer.v1.Admin) on its own port; -1 turns it off, 0 takes any free port.
+      Map.entry("admin-port", "50052"),
+      // Address the admin API binds; empty = 127.0.0.1, or 0.0.0.0 once a token or mutual TLS is set.
+      Map.entry("admin-host", ""),
+      // Bearer token admin calls must send ('authorization: Bearer <token>'); empty = none.
+      Map.entry("admin-token", ""),
+      // Environment variable read for the admin token when admin-token is empty (keeps it out of files).
+      Map.entry("admin-token-env", "FER_ADMIN_TOKEN"),
+      // Mutual TLS for the admin API: server certificate, its key, and the CA that signs client certificates.
+      Map.entry("admin-tls-cert", ""),
+      Map.entry("admin-tls-key", ""),
+      Map.entry("admin-tls-client-ca", ""),
+      // Bearer token for the Recognition service too; empty = recognition stays open.
+      Map.entry("recognition-token", ""),
+      // Prometheus /metrics over HTTP; -1 turns it off, 0 takes any free port.
+      Map.entry("metrics-port", "9464"),
+      Map.entry("metrics-host", "0.0.0.0"),
+      // Watch mode: load, warm and swap in generator version folders that appear in the repository.
+      Map.entry("watch-models", "false"),
+      Map.entry("watch-interval-ms", "2000"),
+      // How long an unloaded or replaced variant may take to finish its frames before it is closed anyway.
+      Map.entry("drain-timeout-seconds", "30"));
 
   /** The installation folder (bin/fer sets fer.home); models and samples live under it. */
   public static Path home() {

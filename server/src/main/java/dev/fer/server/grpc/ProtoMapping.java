@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /** Between fer.v1 messages and the transport-free core types. */
-final class ProtoMapping {
+public final class ProtoMapping {
   private ProtoMapping() {}
 
   static FrameTask task(RecognizeRequest request, String routingKey, BooleanSupplier cancelled)
@@ -96,13 +96,14 @@ final class ProtoMapping {
         .build();
   }
 
-  static Status status(Throwable error) {
+  public static Status status(Throwable error) {
     Throwable e = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
         ? error.getCause() : error;
     if (e instanceof RecognitionException r) {
       Status.Code code = switch (r.kind()) {
         case INVALID_ARGUMENT -> Status.Code.INVALID_ARGUMENT;
         case NOT_FOUND -> Status.Code.NOT_FOUND;
+        case FAILED_PRECONDITION -> Status.Code.FAILED_PRECONDITION;
         case RESOURCE_EXHAUSTED -> Status.Code.RESOURCE_EXHAUSTED;
         case UNAVAILABLE -> Status.Code.UNAVAILABLE;
         case CANCELLED -> Status.Code.CANCELLED;
