@@ -62,11 +62,11 @@ final class AdminTables {
     b.append(String.format(Locale.ROOT, "%-24s", "metric"));
     vs.forEach(v -> b.append(String.format(Locale.ROOT, "%14s", v.getVariant())));
     b.append('\n');
-    row(b, "frames_served", vs, v -> (double) v.getFramesServed());
-    row(b, "frames_shadowed", vs, v -> (double) v.getFramesShadowed());
-    row(b, "faces", vs, v -> (double) v.getFaces());
+    count(b, "frames_served", vs, VariantStats::getFramesServed);
+    count(b, "frames_shadowed", vs, VariantStats::getFramesShadowed);
+    count(b, "faces", vs, VariantStats::getFaces);
     row(b, "mean_top1_confidence", vs, VariantStats::getMeanTop1Confidence);
-    row(b, "labelled_frames", vs, v -> (double) v.getLabelledFrames());
+    count(b, "labelled_frames", vs, VariantStats::getLabelledFrames);
     row(b, "accuracy", vs, VariantStats::getAccuracy);
     for (String stage : STAGES) {
       if (vs.stream().anyMatch(v -> latency(v, stage) != null)) {
@@ -97,10 +97,14 @@ final class AdminTables {
     b.append(String.format(Locale.ROOT, "%-24s", name));
     for (VariantStats v : vs) {
       double x = f.apply(v);
-      b.append(Double.isNaN(x) ? String.format(Locale.ROOT, "%14s", "-")
-          : x == Math.rint(x) && Math.abs(x) >= 1 ? String.format(Locale.ROOT, "%14d", (long) x)
-          : String.format(Locale.ROOT, "%14.4f", x));
+      b.append(Double.isNaN(x) ? String.format(Locale.ROOT, "%14s", "-") : String.format(Locale.ROOT, "%14.4f", x));
     }
+    b.append('\n');
+  }
+
+  private static void count(StringBuilder b, String name, List<VariantStats> vs, java.util.function.ToLongFunction<VariantStats> f) {
+    b.append(String.format(Locale.ROOT, "%-24s", name));
+    vs.forEach(v -> b.append(String.format(Locale.ROOT, "%14d", f.applyAsLong(v))));
     b.append('\n');
   }
 

@@ -24,7 +24,8 @@ import java.util.TreeMap;
 @Singleton
 public final class VariantMetrics implements FrameListener {
   /** Latency buckets in seconds: sub-millisecond model runs up to multi-second stalls. */
-  static final double[] LATENCY_BOUNDS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  static final double[] LATENCY_BOUNDS = {0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015,
+      0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10};
   static final double[] CONFIDENCE_BOUNDS = {0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0};
   static final String SERVED = "served";
   static final String SHADOW = "shadow";
