@@ -84,6 +84,16 @@ public final class FerServer implements AutoCloseable {
   }
 
   public FerServer start() throws IOException, ModelLoadException {
+    try {
+      return startAll();
+    } catch (IOException | ModelLoadException | RuntimeException e) {
+      // Free the ports and models taken so far, so a failed start leaves nothing behind.
+      close();
+      throw e;
+    }
+  }
+
+  private FerServer startAll() throws IOException, ModelLoadException {
     injector = Guice.createInjector(new ServerModule(config));
     catalog = new PipelineCatalog();
     Set<FrameListener> listeners = injector.getInstance(Key.get(new TypeLiteral<Set<FrameListener>>() {}));

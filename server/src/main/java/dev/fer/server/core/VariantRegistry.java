@@ -35,7 +35,8 @@ public final class VariantRegistry {
   private void requireReady(String variant) throws RecognitionException {
     if (!ready.containsKey(variant)) {
       throw new RecognitionException(RecognitionException.Kind.NOT_FOUND,
-          "generator variant '" + variant + "' is not ready; ready variants: " + names());
+          "generator variant '" + variant + "' is not ready; ready variants: " + names()
+              + ". Use one of those, or load it first (fer admin load PATH)");
     }
   }
 
