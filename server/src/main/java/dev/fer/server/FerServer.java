@@ -115,6 +115,7 @@ public final class FerServer implements AutoCloseable {
     log.info("listening on port {}; loading models from {}", server.getPort(), config.modelsDir().toAbsolutePath());
 
     metrics = injector.getInstance(VariantMetrics.class);
+    metrics.watch(catalog);
     variants = new VariantManager(catalog, injector.getInstance(PipelineLoader.class),
         config.longValue("drain-timeout-seconds"));
     startAdmin();

@@ -244,6 +244,8 @@ class AdminApiTest {
         URI.create("http://127.0.0.1:" + server.metricsPort() + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
     assertTrue(metrics.contains("fer_stage_latency_seconds_bucket{"), metrics);
+    assertTrue(metrics.contains("fer_variant_traffic_share{pipeline=\"tiny\",variant=\"beta\"} 1.0"), metrics);
+    assertTrue(metrics.contains("fer_variant_in_flight{pipeline=\"tiny\",variant=\"alpha\"} 0"), metrics);
     String served = "fer_variant_frames_total{pipeline=\"tiny\",role=\"served\",variant=\"beta\"} ";
     assertTrue(metrics.contains(served), metrics);
     String line = metrics.lines().filter(l -> l.startsWith(served)).findFirst().orElseThrow();

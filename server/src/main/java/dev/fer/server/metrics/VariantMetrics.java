@@ -3,8 +3,13 @@ package dev.fer.server.metrics;
 import dev.fer.server.core.FrameListener;
 import dev.fer.server.core.FrameResult;
 import dev.fer.server.core.FrameTask;
+import dev.fer.server.core.GeneratorVariant;
+import dev.fer.server.core.Pipeline;
+import dev.fer.server.core.PipelineCatalog;
+import dev.fer.server.core.TrafficSplit;
 import dev.fer.server.core.RecognitionException;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
@@ -56,6 +61,45 @@ public final class VariantMetrics implements FrameListener {
 
   public PrometheusRegistry registry() {
     return registry;
+  }
+
+  /**
+   * Adds gauges read from the live routing at scrape time: frames in flight per variant, each
+   * variant's share of the traffic, and which variant is the shadow. Called once the catalog exists.
+   */
+  public void watch(PipelineCatalog catalog) {
+    GaugeWithCallback.builder().name("fer_variant_in_flight")
+        .help("Frames running on a generator variant right now").labelNames("pipeline", "variant")
+        .callback(cb -> {
+          for (Pipeline p : catalog.all()) {
+            for (GeneratorVariant v : p.variants().all()) {
+              cb.call(Math.max(0, v.inFlight()), p.name(), v.name());
+            }
+          }
+        }).register(registry);
+    GaugeWithCallback.builder().name("fer_variant_traffic_share")
+        .help("Share of a pipeline's traffic routed to a generator variant (0..1); the shadow mirrors, it has no share")
+        .labelNames("pipeline", "variant")
+        .callback(cb -> {
+          for (Pipeline p : catalog.all()) {
+            TrafficSplit split = p.variants().split();
+            double total = split.weights().values().stream().mapToDouble(Double::doubleValue).sum();
+            for (String v : p.variants().names()) {
+              double share = split.weights().isEmpty() ? (v.equals(split.active()) ? 1 : 0)
+                  : split.weights().getOrDefault(v, 0.0) / total;
+              cb.call(share, p.name(), v);
+            }
+          }
+        }).register(registry);
+    GaugeWithCallback.builder().name("fer_variant_shadow")
+        .help("1 for the generator variant that runs on mirrored frames of a pipeline").labelNames("pipeline", "variant")
+        .callback(cb -> {
+          for (Pipeline p : catalog.all()) {
+            if (!p.variants().split().shadow().isEmpty()) {
+              cb.call(1, p.name(), p.variants().split().shadow());
+            }
+          }
+        }).register(registry);
   }
 
   @Override
