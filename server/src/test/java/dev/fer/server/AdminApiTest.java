@@ -50,7 +50,7 @@ class AdminApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    face = Files.readAllBytes(TestSupport.fer2013Faces(1).get(0));
+    face = TinyModels.face(1);
     TinyModels.repository(repo);
     server = TestSupport.startNetty(TinyModels.config(repo));
     client = FerClient.connect("127.0.0.1:" + server.port());

@@ -10,7 +10,6 @@ import dev.fer.v1.ListVariantsRequest;
 import dev.fer.v1.SetActiveVariantRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,7 +70,7 @@ class AdminAuthTest {
   @Test
   void recognitionStaysOpenWithoutItsOwnToken() throws Exception {
     try (FerClient client = FerClient.connect("127.0.0.1:" + server.port())) {
-      byte[] face = Files.readAllBytes(TestSupport.fer2013Faces(1).get(0));
+      byte[] face = TinyModels.face(1);
       assertEquals(1, client.recognize(FerClient.request(face).setFaceCrop(true).build()).getFacesCount());
     }
   }

@@ -25,7 +25,7 @@ class RepositoryWatchTest {
 
   @Test
   void newVersionsAreSwappedInAndBrokenOnesReportedWhileServingGoesOn() throws Exception {
-    byte[] face = Files.readAllBytes(TestSupport.fer2013Faces(1).get(0));
+    byte[] face = TinyModels.face(1);
     TinyModels.repository(repo);
     try (FerServer server = TestSupport.startNetty(TinyModels.config(repo).set("watch-models", "true")
             .set("watch-interval-ms", "100"));

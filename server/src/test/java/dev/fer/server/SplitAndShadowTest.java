@@ -15,7 +15,6 @@ import dev.fer.v1.SetShadowRequest;
 import dev.fer.v1.SetTrafficSplitRequest;
 import dev.fer.v1.ShadowAgreement;
 import dev.fer.v1.VariantStats;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,8 +40,8 @@ class SplitAndShadowTest {
 
   @BeforeAll
   static void start() throws Exception {
-    for (Path p : TestSupport.fer2013Faces(3)) {
-      faces.add(Files.readAllBytes(p));
+    for (int i = 0; i < 3; i++) {
+      faces.add(TinyModels.face(i));
     }
     TinyModels.repository(repo);
     server = TestSupport.startNetty(TinyModels.config(repo).set("workers", "4"));

@@ -44,7 +44,7 @@ class SwapUnderLoadTest {
 
   @Test
   void fiftySwapsAndTenSplitChangesUnderLoadFailNoFrameAndKeepOrder() throws Exception {
-    byte[] face = Files.readAllBytes(TestSupport.fer2013Faces(1).get(0));
+    byte[] face = TinyModels.face(1);
     TinyModels.repository(repo);
     try (FerServer server = TestSupport.startNetty(TinyModels.config(repo).set("workers", "4"));
         FerClient client = FerClient.connect("127.0.0.1:" + server.port());

@@ -39,6 +39,28 @@ public final class TinyModels {
     return root;
   }
 
+  /**
+   * Synthetic 48x48 greyscale PNG "faces" (seeded noise over a gradient): the tiny models only need
+   * pixels, so the admin tests do not depend on the shared face data.
+   */
+  public static byte[] face(int seed) {
+    java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(48, 48, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+    Random r = new Random(seed);
+    for (int y = 0; y < 48; y++) {
+      for (int x = 0; x < 48; x++) {
+        int v = Math.max(0, Math.min(255, (x * 3 + y * 2 + seed * 37) % 256 + (int) (r.nextGaussian() * 40)));
+        img.getRaster().setSample(x, y, 0, v);
+      }
+    }
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    try {
+      javax.imageio.ImageIO.write(img, "png", png);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return png.toByteArray();
+  }
+
   /** A server config on the tiny repository, every port free and on loopback. */
   public static ServerConfig config(Path root) {
     return new ServerConfig().set("models", root.toString()).set("default-pipeline", "tiny")

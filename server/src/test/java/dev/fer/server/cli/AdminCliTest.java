@@ -9,7 +9,6 @@ import dev.fer.server.TestSupport;
 import dev.fer.server.TinyModels;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,7 +78,7 @@ class AdminCliTest {
     assertTrue(shadow.out().contains("shadow gamma"), shadow.out());
 
     try (FerClient client = FerClient.connect("127.0.0.1:" + server.port())) {
-      byte[] face = Files.readAllBytes(TestSupport.fer2013Faces(1).get(0));
+      byte[] face = TinyModels.face(1);
       for (int i = 0; i < 20; i++) {
         client.recognize(FerClient.request(face).setFaceCrop(true).setRoutingKey("cam" + i).setGroundTruth("happy").build());
       }
