@@ -44,11 +44,25 @@ class SwapUnderLoadTest {
 
   @Test
   void fiftySwapsAndTenSplitChangesUnderLoadFailNoFrameAndKeepOrder() throws Exception {
-    byte[] face = TinyModels.face(1);
     TinyModels.repository(repo);
-    try (FerServer server = TestSupport.startNetty(TinyModels.config(repo).set("workers", "4"));
-        FerClient client = FerClient.connect("127.0.0.1:" + server.port());
+    try (FerServer server = TestSupport.startNetty(TinyModels.config(repo).set("workers", "4"))) {
+      swapUnderLoad(server, TinyModels.face(1), new String[] {"alpha", "beta", "gamma"});
+    }
+  }
+
+  @Test
+  void theSameOnTheTrainedModels() throws Exception {
+    byte[] face = Files.readAllBytes(TestSupport.fer2013Faces(1).get(0));
+    try (FerServer server = TestSupport.startNetty(TestSupport.config().set("workers", "4"))) {
+      swapUnderLoad(server, face, new String[] {"autoencoder", "vae", "gan"});
+    }
+  }
+
+  /** Reloads are copies of the served versions in the test's own folder, never in the repository. */
+  void swapUnderLoad(FerServer server, byte[] face, String[] names) throws Exception {
+    try (FerClient client = FerClient.connect("127.0.0.1:" + server.port());
         AdminClient admin = new AdminClient("127.0.0.1:" + server.adminPort(), "", null)) {
+      var registry = server.engine().catalog().get("").variants();
       AtomicBoolean stop = new AtomicBoolean();
       AtomicLong sent = new AtomicLong();
       AtomicLong answered = new AtomicLong();
@@ -110,7 +124,6 @@ class SwapUnderLoadTest {
       }));
 
       waitFor(() -> answered.get() > 100);
-      String[] names = {"alpha", "beta", "gamma"};
       int splits = 0;
       int reloads = 0;
       for (int i = 0; i < SWAPS; i++) {
@@ -124,9 +137,9 @@ class SwapUnderLoadTest {
         }
         if (i % 16 == 8) {
           // A new version of the variant that takes traffic right now: it replaces the old one, which drains.
-          Path v = repo.resolve("tiny/generator-" + names[i % 3] + "/" + (10 + i));
+          Path old = registry.get(names[i % 3]).model().directory();
+          Path v = repo.resolve("reload-" + i).resolve(old.getParent().getFileName()).resolve(String.valueOf(10 + i));
           Files.createDirectories(v);
-          Path old = repo.resolve("tiny/generator-" + names[i % 3] + "/1");
           Files.copy(old.resolve("card.json"), v.resolve("card.json"));
           Files.copy(old.resolve("model.onnx"), v.resolve("model.onnx"));
           admin.stub().loadVariant(LoadVariantRequest.newBuilder().setPath(v.toString()).build());
@@ -134,8 +147,8 @@ class SwapUnderLoadTest {
         }
       }
       // Unload one variant that no longer takes traffic while the load goes on.
-      admin.stub().setActiveVariant(SetActiveVariantRequest.newBuilder().setVariant("alpha").build());
-      admin.stub().unloadVariant(UnloadVariantRequest.newBuilder().setVariant("gamma").build());
+      admin.stub().setActiveVariant(SetActiveVariantRequest.newBuilder().setVariant(names[0]).build());
+      admin.stub().unloadVariant(UnloadVariantRequest.newBuilder().setVariant(names[2]).build());
       Thread.sleep(100);
       stop.set(true);
       for (Future<?> f : work) {
