@@ -80,6 +80,10 @@ public final class RepositoryWatcher implements AutoCloseable {
     }
     settling.remove(version);
     seen.put(stage, version);
+    if (pipeline.variants().all().stream().anyMatch(v -> v.model().directory().toAbsolutePath().normalize()
+        .equals(version.toAbsolutePath().normalize()))) {
+      return; // already loaded through the admin API
+    }
     log.info("pipeline {}: new generator version {}; loading", pipeline.name(), version);
     manager.load(pipeline.name(), version.toString(), false).whenComplete((status, error) -> {
       if (error != null) {
