@@ -29,7 +29,8 @@ final class ServerProcess implements AutoCloseable {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Dfer.home=" + System.getProperty("fer.home", "."),
         "-cp", System.getProperty("java.class.path"),
-        "dev.fer.server.cli.FerCli", "serve", "--host", "127.0.0.1", "--port", String.valueOf(port)));
+        "dev.fer.server.cli.FerCli", "serve", "--host", "127.0.0.1", "--port", String.valueOf(port),
+        "--admin-port=-1", "--metrics-port=-1"));
     cmd.addAll(serverArgs);
     process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     awaitServing();

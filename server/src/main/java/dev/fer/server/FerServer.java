@@ -4,6 +4,9 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
+import dev.fer.server.admin.AdminAccess;
+import dev.fer.server.admin.AdminService;
+import dev.fer.server.admin.BearerTokenInterceptor;
 import dev.fer.server.config.ServerConfig;
 import dev.fer.server.config.ServerModule;
 import dev.fer.server.core.ChainRunner;
@@ -12,8 +15,12 @@ import dev.fer.server.core.InferenceEngine;
 import dev.fer.server.core.Pipeline;
 import dev.fer.server.core.PipelineCatalog;
 import dev.fer.server.core.PipelineLoader;
+import dev.fer.server.core.RepositoryWatcher;
 import dev.fer.server.core.StageRunner;
+import dev.fer.server.core.VariantManager;
 import dev.fer.server.grpc.RecognitionService;
+import dev.fer.server.metrics.MetricsEndpoint;
+import dev.fer.server.metrics.VariantMetrics;
 import dev.fer.server.oip.InferenceService;
 import dev.fer.server.repository.ModelRepository;
 import dev.fer.spi.ModelLoadException;
@@ -21,6 +28,7 @@ import dev.fer.spi.Preprocessor;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -53,6 +61,11 @@ public final class FerServer implements AutoCloseable {
   private Server server;
   private RecognitionService recognition;
   private volatile boolean ready;
+  private VariantMetrics metrics;
+  private VariantManager variants;
+  private Server adminServer;
+  private MetricsEndpoint metricsEndpoint;
+  private RepositoryWatcher watcher;
 
   public FerServer(ServerConfig config, ServerBuilder<?> transport) {
     this.config = config;
@@ -74,6 +87,16 @@ public final class FerServer implements AutoCloseable {
   }
 
   public FerServer start() throws IOException, ModelLoadException {
+    try {
+      return startAll();
+    } catch (IOException | ModelLoadException | RuntimeException e) {
+      // Free the ports and models taken so far, so a failed start leaves nothing behind.
+      close();
+      throw e;
+    }
+  }
+
+  private FerServer startAll() throws IOException, ModelLoadException {
     injector = Guice.createInjector(new ServerModule(config));
     catalog = new PipelineCatalog();
     Set<FrameListener> listeners = injector.getInstance(Key.get(new TypeLiteral<Set<FrameListener>>() {}));
@@ -89,20 +112,30 @@ public final class FerServer implements AutoCloseable {
     // The Open Inference Protocol (KServe v2 / Triton) on the same port and engine as fer.v1.
     InferenceService oip = new InferenceService(engine, injector.getInstance(StageRunner.class), () -> ready,
         config.integer("stream-window"));
-    transport.addService(recognition)
-        .addService(oip)
+    String recognitionToken = config.string("recognition-token");
+    transport.addService(recognitionToken.isEmpty() ? recognition.bindService()
+            : ServerInterceptors.intercept(recognition, new BearerTokenInterceptor(recognitionToken, "Recognition service")))
+        .addService(recognitionToken.isEmpty() ? oip.bindService()
+            : ServerInterceptors.intercept(oip, new BearerTokenInterceptor(recognitionToken, "Inference service")))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance());
     extraServices.forEach(transport::addService);
     server = transport.build().start();
     log.info("listening on port {}; loading models from {}", server.getPort(), config.modelsDir().toAbsolutePath());
 
-    try {
-      engine.preprocessor().warmUp();
-      loadPipelines();
-    } catch (ModelLoadException | RuntimeException e) {
-      close();
-      throw e;
+    metrics = injector.getInstance(VariantMetrics.class);
+    metrics.watch(catalog);
+    variants = new VariantManager(catalog, injector.getInstance(PipelineLoader.class),
+        config.longValue("drain-timeout-seconds"));
+    startAdmin();
+    if (config.integer("metrics-port") >= 0) {
+      metricsEndpoint = MetricsEndpoint.start(metrics, config.string("metrics-host"), config.integer("metrics-port"));
+      log.info("Prometheus metrics on http://{}:{}/metrics", config.string("metrics-host"), metricsEndpoint.port());
+    }
+    engine.preprocessor().warmUp();
+    loadPipelines();
+    if (config.flag("watch-models")) {
+      watcher = new RepositoryWatcher(variants).start(config.longValue("watch-interval-ms"));
     }
     ready = true;
     health.setStatus("", ServingStatus.SERVING);
@@ -110,6 +143,27 @@ public final class FerServer implements AutoCloseable {
     health.setStatus(dev.fer.oip.GRPCInferenceServiceGrpc.SERVICE_NAME, ServingStatus.SERVING);
     log.info("serving pipelines {} (default {})", catalog.names(), catalog.defaultName());
     return this;
+  }
+
+  /** The admin API on its own port: loopback only unless a credential is configured. */
+  private void startAdmin() throws IOException {
+    AdminAccess access = new AdminAccess(config);
+    if (!access.enabled()) {
+      return;
+    }
+    AdminService admin = new AdminService(variants, metrics);
+    ServerBuilder<?> b = access.transport();
+    b.addService(access.hasToken()
+        ? ServerInterceptors.intercept(admin, new BearerTokenInterceptor(access.token(), "admin service"))
+        : admin.bindService());
+    try {
+      adminServer = b.build().start();
+    } catch (IOException e) {
+      throw new IOException("cannot start the admin service on " + access.host() + ":" + config.integer("admin-port")
+          + ": " + e.getMessage() + "; choose another admin-port (0 = any free port, -1 = no admin service)", e);
+    }
+    log.info("admin service on {}:{} ({})", access.host(), adminServer.getPort(),
+        access.hasMutualTls() ? "mutual TLS" : access.hasToken() ? "bearer token" : "loopback only, no credential");
   }
 
   private void loadPipelines() throws ModelLoadException {
@@ -140,6 +194,24 @@ public final class FerServer implements AutoCloseable {
     return server.getPort();
   }
 
+  /** Port of the admin service, or -1 when it is off. */
+  public int adminPort() {
+    return adminServer == null ? -1 : adminServer.getPort();
+  }
+
+  /** Port of the /metrics endpoint, or -1 when it is off. */
+  public int metricsPort() {
+    return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+  }
+
+  public VariantManager variants() {
+    return variants;
+  }
+
+  public VariantMetrics metrics() {
+    return metrics;
+  }
+
   public InferenceEngine engine() {
     return engine;
   }
@@ -165,6 +237,15 @@ public final class FerServer implements AutoCloseable {
   public void close() {
     ready = false;
     health.enterTerminalState();
+    if (watcher != null) {
+      watcher.close();
+    }
+    if (adminServer != null) {
+      adminServer.shutdownNow();
+    }
+    if (metricsEndpoint != null) {
+      metricsEndpoint.close();
+    }
     if (server != null) {
       server.shutdown();
       try {
@@ -178,6 +259,9 @@ public final class FerServer implements AutoCloseable {
     }
     if (engine != null) {
       engine.close();
+    }
+    if (variants != null) {
+      variants.close();
     }
     if (catalog != null) {
       catalog.close();

@@ -30,7 +30,7 @@ public final class TestSupport {
   /** A config on the bundled models, on a free loopback port. */
   public static ServerConfig config() {
     return new ServerConfig().set("models", models().toString()).set("host", "127.0.0.1").set("port", "0")
-        .set("workers", "2");
+        .set("admin-port", "0").set("metrics-port", "0").set("metrics-host", "127.0.0.1").set("workers", "2");
   }
 
   /** The first {@code perClass} validation images of each FER2013 class folder. */

@@ -42,7 +42,7 @@ final class DemoCommand implements Callable<Integer> {
     if (files.isEmpty()) {
       throw new IllegalArgumentException("no images in " + images + " (run scripts/fetch-samples.sh, or pass --images DIR)");
     }
-    var config = server.toConfig();
+    var config = server.toLocalConfig();
     if (server.port == null) {
       config.set("port", "0");
     }

@@ -42,7 +42,7 @@ final class RecognizeCommand implements Callable<Integer> {
     FerServer local = null;
     String address = target;
     if (address == null) {
-      var config = server.toConfig().set("port", "0").set("host", "127.0.0.1");
+      var config = server.toLocalConfig().set("port", "0").set("host", "127.0.0.1");
       local = new FerServer(config, FerServer.netty(config)).start();
       address = "127.0.0.1:" + local.port();
     }

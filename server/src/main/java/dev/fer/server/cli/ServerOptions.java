@@ -30,6 +30,15 @@ final class ServerOptions {
   @Option(names = "--workers", description = "Frames processed at once. Default: the number of cores.")
   Integer workers;
 
+  @Option(names = "--admin-port", description = "Port of the admin API (-1 = off, 0 = any free port). Default 50052.")
+  Integer adminPort;
+
+  @Option(names = "--metrics-port", description = "Port of Prometheus /metrics (-1 = off, 0 = any free port). Default 9464.")
+  Integer metricsPort;
+
+  @Option(names = "--watch-models", description = "Load and swap in generator versions that appear in the model repository.")
+  Boolean watchModels;
+
   @Option(names = "--set", description = "Any other setting, key=value (repeatable).")
   Map<String, String> settings = new LinkedHashMap<>();
 
@@ -56,6 +65,30 @@ final class ServerOptions {
     }
     if (workers != null) {
       config.set("workers", workers.toString());
+    }
+    if (adminPort != null) {
+      config.set("admin-port", adminPort.toString());
+    }
+    if (metricsPort != null) {
+      config.set("metrics-port", metricsPort.toString());
+    }
+    if (watchModels != null) {
+      config.set("watch-models", watchModels.toString());
+    }
+    return config;
+  }
+
+  /**
+   * For a server that lives only inside one command (demo, local recognize): no admin API and no
+   * /metrics unless asked for, so it never clashes with a server already running on this machine.
+   */
+  ServerConfig toLocalConfig() throws IOException {
+    ServerConfig config = toConfig();
+    if (adminPort == null && !settings.containsKey("admin-port")) {
+      config.set("admin-port", "-1");
+    }
+    if (metricsPort == null && !settings.containsKey("metrics-port")) {
+      config.set("metrics-port", "-1");
     }
     return config;
   }

@@ -40,7 +40,33 @@ public final class ServerConfig {
       Map.entry("crop-margin", "0.15"),
       Map.entry("min-face-score", "0.6"),
       Map.entry("detector", ""),
-      Map.entry("shutdown-grace-seconds", "30"));
+      Map.entry("shutdown-grace-seconds", "30"),
+      // Admin API (fer.v1.Admin) on its own port; -1 turns it off, 0 takes any free port.
+      Map.entry("admin-port", "50052"),
+      // Address the admin API binds; empty = 127.0.0.1, or 0.0.0.0 once a token or mutual TLS is set.
+      Map.entry("admin-host", ""),
+      // Bearer token admin calls must send ('authorization: Bearer <token>'); empty = none.
+      Map.entry("admin-token", ""),
+      // Environment variable read for the admin token when admin-token is empty (keeps it out of files).
+      Map.entry("admin-token-env", "FER_ADMIN_TOKEN"),
+      // Mutual TLS for the admin API (set all three or none): the server's certificate (PEM) ...
+      Map.entry("admin-tls-cert", ""),
+      // ... its private key (PKCS#8 PEM) ...
+      Map.entry("admin-tls-key", ""),
+      // ... and the CA (PEM) that signs the client certificates allowed in.
+      Map.entry("admin-tls-client-ca", ""),
+      // Bearer token for the Recognition service too; empty = recognition stays open.
+      Map.entry("recognition-token", ""),
+      // Prometheus /metrics over HTTP; -1 turns it off, 0 takes any free port.
+      Map.entry("metrics-port", "9464"),
+      // Address the /metrics endpoint binds.
+      Map.entry("metrics-host", "0.0.0.0"),
+      // Watch mode: load, warm and swap in generator version folders that appear in the repository.
+      Map.entry("watch-models", "false"),
+      // How often watch mode polls the repository; a new folder loads once unchanged for one interval.
+      Map.entry("watch-interval-ms", "2000"),
+      // How long an unloaded or replaced variant may take to finish its frames before it is closed anyway.
+      Map.entry("drain-timeout-seconds", "30"));
 
   /** The installation folder (bin/fer sets fer.home); models and samples live under it. */
   public static Path home() {

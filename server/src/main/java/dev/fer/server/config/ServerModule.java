@@ -34,7 +34,9 @@ public final class ServerModule extends AbstractModule {
     StageBindings.generators(binder());
     StageBindings.encoders(binder());
     StageBindings.classifiers(binder());
-    com.google.inject.multibindings.Multibinder.newSetBinder(binder(), dev.fer.server.core.FrameListener.class);
+    var listeners = com.google.inject.multibindings.Multibinder.newSetBinder(binder(), dev.fer.server.core.FrameListener.class);
+    // Per-variant statistics and Prometheus metrics see every frame.
+    listeners.addBinding().to(dev.fer.server.metrics.VariantMetrics.class);
     for (StagePlugin plugin : ServiceLoader.load(StagePlugin.class)) {
       log.debug("installing plugin {}", plugin.name());
       install(plugin.module());

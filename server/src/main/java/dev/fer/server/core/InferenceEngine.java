@@ -240,15 +240,14 @@ public final class InferenceEngine implements AutoCloseable {
       timings.put("encoder", out.encoderNanos() / 1e6);
       timings.put("classifier", out.classifierNanos() / 1e6);
       List<FrameResult.Face> list = new ArrayList<>(faces.count());
-      List<String> labels = new ArrayList<>(faces.count());
       for (int i = 0; i < faces.count(); i++) {
         list.add(face(pipeline, faces.boxes().get(i), out.probabilities()[i],
             task.returnReference() ? ReferenceImages.png(out.references(), i, spec) : new byte[0]));
-        labels.add(list.get(i).label());
       }
-      finish(task, future, new FrameResult(pipeline.name(), variant.name(), faces.imageWidth(), faces.imageHeight(),
-          list, timings));
-      runShadow(pipeline, variant.name(), faces, labels);
+      FrameResult result = new FrameResult(pipeline.name(), variant.name(), faces.imageWidth(), faces.imageHeight(),
+          list, timings);
+      finish(task, future, result);
+      runShadow(task, pipeline, result, faces);
     });
   }
 
@@ -268,13 +267,21 @@ public final class InferenceEngine implements AutoCloseable {
     future.completeExceptionally(e);
   }
 
-  /** Mirrors the faces through the shadow variant; only its agreement is recorded, never returned. */
-  private void runShadow(Pipeline pipeline, String primary, PreparedFaces faces, List<String> primaryLabels) {
+  /**
+   * Mirrors the faces through the shadow variant; its result goes to the listeners only, never to
+   * the client. A frame whose primary is the shadow variant itself is not mirrored.
+   */
+  private void runShadow(FrameTask task, Pipeline pipeline, FrameResult primary, PreparedFaces faces) {
     GeneratorVariant shadow = pipeline.variants().acquireShadow();
     if (shadow == null) {
       return;
     }
+    if (shadow.name().equals(primary.variant())) {
+      shadow.release();
+      return;
+    }
     CompletableFuture<ChainRunner.Output> out = new CompletableFuture<>();
+    long queuedAt = System.nanoTime();
     if (!batcher.offer(new FaceBatcher.Job(pipeline, shadow, faces.tensor(), faces.count(), false, out))) {
       shadow.release();
       return;
@@ -285,12 +292,24 @@ public final class InferenceEngine implements AutoCloseable {
         log.warn("shadow variant {} failed: {}", shadow.name(), error.toString());
         return;
       }
-      List<String> labels = new ArrayList<>();
-      for (float[] p : o.probabilities()) {
-        labels.add(pipeline.classes().get(argmax(p)));
+      Map<String, Double> timings = new LinkedHashMap<>();
+      long chainNanos = o.generatorNanos() + o.encoderNanos() + o.classifierNanos();
+      timings.put("batch_wait", Math.max(0, (System.nanoTime() - queuedAt - chainNanos) / 1e6));
+      timings.put("generator", o.generatorNanos() / 1e6);
+      timings.put("encoder", o.encoderNanos() / 1e6);
+      timings.put("classifier", o.classifierNanos() / 1e6);
+      List<FrameResult.Face> list = new ArrayList<>(faces.count());
+      for (int i = 0; i < faces.count(); i++) {
+        list.add(face(pipeline, faces.boxes().get(i), o.probabilities()[i], new byte[0]));
       }
+      FrameResult mirrored = new FrameResult(pipeline.name(), shadow.name(), faces.imageWidth(), faces.imageHeight(),
+          list, timings);
       for (FrameListener l : listeners) {
-        l.onShadow(pipeline.name(), primary, shadow.name(), primaryLabels, labels);
+        try {
+          l.onShadowFrame(task, primary, mirrored);
+        } catch (RuntimeException e) {
+          log.warn("frame listener failed on a shadow frame: {}", e.toString());
+        }
       }
     });
   }
@@ -317,7 +336,11 @@ public final class InferenceEngine implements AutoCloseable {
 
   private void notifyFailure(FrameTask task, RecognitionException e) {
     for (FrameListener l : listeners) {
-      l.onFailure(task, e);
+      try {
+        l.onFailure(task, e);
+      } catch (RuntimeException ex) {
+        log.warn("frame listener failed: {}", ex.toString());
+      }
     }
   }
 

@@ -14,6 +14,7 @@ import dev.fer.spi.ModelVersion;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +85,12 @@ public final class PipelineLoader {
    * warms it up. The variant is not yet routed to; the caller publishes it.
    */
   public GeneratorVariant loadVariant(Pipeline pipeline, ModelVersion model) throws ModelLoadException {
+    return loadVariant(pipeline, model, state -> {});
+  }
+
+  /** As above, telling {@code progress} when the model is open and warm-up starts. */
+  public GeneratorVariant loadVariant(Pipeline pipeline, ModelVersion model, Consumer<VariantState> progress)
+      throws ModelLoadException {
     ModelCard card = model.card();
     if (card.variant().isEmpty()) {
       throw new ModelLoadException(model + ": generator card names no \"variant\"");
@@ -91,6 +98,7 @@ public final class PipelineLoader {
     checkCompatible(pipeline.encoderModel().card(), model, "generator");
     Generator generator = factory(generators, model).load(model);
     GeneratorVariant variant = new GeneratorVariant(card.variant(), model, generator);
+    progress.accept(VariantState.WARMING);
     try {
       warmUp(pipeline, variant);
     } catch (Exception e) {

@@ -35,7 +35,8 @@ public final class VariantRegistry {
   private void requireReady(String variant) throws RecognitionException {
     if (!ready.containsKey(variant)) {
       throw new RecognitionException(RecognitionException.Kind.NOT_FOUND,
-          "generator variant '" + variant + "' is not ready; ready variants: " + names());
+          "generator variant '" + variant + "' is not ready; ready variants: " + names()
+              + ". Use one of those, or load it first (fer admin load PATH)");
     }
   }
 
@@ -53,8 +54,9 @@ public final class VariantRegistry {
     requireReady(name);
     TrafficSplit s = split;
     if (s.active().equals(name) || s.weights().containsKey(name)) {
-      throw new RecognitionException(RecognitionException.Kind.INVALID_ARGUMENT,
-          "generator variant '" + name + "' still takes traffic; set another active variant or split first");
+      throw new RecognitionException(RecognitionException.Kind.FAILED_PRECONDITION,
+          "generator variant '" + name + "' still takes traffic (active: '" + s.active() + "', split: "
+              + s.weights() + "); set another active variant or a split without it first, then unload it");
     }
     if (s.shadow().equals(name)) {
       split = s.withShadow("");
@@ -81,12 +83,19 @@ public final class VariantRegistry {
    * pick and the lease, since routing has already moved on by then.
    */
   public GeneratorVariant acquire(String requested, String key) throws RecognitionException {
-    for (int attempt = 0; attempt < 8; attempt++) {
-      String name = requested == null || requested.isEmpty() ? split.pick(key) : requested;
+    boolean routed = requested == null || requested.isEmpty();
+    for (int attempt = 0; attempt < 64; attempt++) {
+      String name = routed ? split.pick(key) : requested;
       GeneratorVariant v = ready.get(name);
       if (v == null) {
+        // A routed pick can race an unload: the split read here may be one swap old. Read again.
+        if (routed && attempt < 63) {
+          Thread.onSpinWait();
+          continue;
+        }
         throw new RecognitionException(RecognitionException.Kind.NOT_FOUND,
-            "generator variant '" + name + "' is not ready; ready variants: " + names());
+            "generator variant '" + name + "' is not ready; ready variants: " + names()
+                + (routed ? "" : ". Ask for one of those, or leave the variant empty to use the pipeline's routing"));
       }
       if (v.tryAcquire()) {
         return v;

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /** Between fer.v1 messages and the transport-free core types. */
-final class ProtoMapping {
+public final class ProtoMapping {
   private ProtoMapping() {}
 
   static FrameTask task(RecognizeRequest request, String routingKey, BooleanSupplier cancelled)
@@ -96,7 +96,7 @@ final class ProtoMapping {
         .build();
   }
 
-  static Status status(Throwable error) {
+  public static Status status(Throwable error) {
     return GrpcStatuses.status(error);
   }
 
