@@ -53,7 +53,7 @@ final class StreamLoad {
       final int stream = s;
       RecognitionGrpc.RecognitionStub stub = RecognitionGrpc.newStub(channels.get(s % channels.size()));
       ConcurrentHashMap<Long, Long> sentAt = new ConcurrentHashMap<>();
-      stub.recognize(new ClientResponseObserver<RecognizeRequest, RecognizeResponse>() {
+      var observer = new ClientResponseObserver<RecognizeRequest, RecognizeResponse>() {
         ClientCallStreamObserver<RecognizeRequest> out;
         long next;
         long lastId = -1;
@@ -62,19 +62,20 @@ final class StreamLoad {
         @Override
         public void beforeStart(ClientCallStreamObserver<RecognizeRequest> requests) {
           out = requests;
+        }
+
+        /** Only once the call has started: onNext before that is refused by gRPC. */
+        void begin() {
           if (targetFps > 0) {
             long periodNanos = (long) (1e9 / targetFps);
             long phase = (long) (Math.random() * periodNanos);
             pacer.scheduleAtFixedRate(this::sendPaced, phase, periodNanos, TimeUnit.NANOSECONDS);
           } else {
-            requests.setOnReadyHandler(() -> { });
-            pacer.execute(() -> {
-              synchronized (this) {
-                for (int i = 0; i < window; i++) {
-                  sendOne();
-                }
+            synchronized (this) {
+              for (int i = 0; i < window; i++) {
+                sendOne();
               }
-            });
+            }
           }
         }
 
@@ -143,7 +144,9 @@ final class StreamLoad {
         public void onCompleted() {
           finished.countDown();
         }
-      });
+      };
+      stub.recognize(observer);
+      observer.begin();
     }
     boolean allDone = finished.await((long) seconds + 60, TimeUnit.SECONDS);
     pacer.shutdownNow();
