@@ -76,6 +76,9 @@ public final class FerServer implements AutoCloseable {
   public static NettyServerBuilder netty(ServerConfig config) {
     return NettyServerBuilder.forAddress(new InetSocketAddress(config.string("host"), config.integer("port")))
         .maxInboundMessageSize(config.integer("max-message-bytes"))
+        // Handlers only hand frames to the engine and never block, so they run on the event loop
+        // and skip a thread hop per message.
+        .directExecutor()
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true);
   }

@@ -30,7 +30,7 @@ public final class ServerConfig {
       Map.entry("tensorrt-engine-cache", ""),
       Map.entry("workers", String.valueOf(Runtime.getRuntime().availableProcessors())),
       Map.entry("queue-capacity", "1024"),
-      Map.entry("max-batch", "8"),
+      Map.entry("max-batch", "32"),
       Map.entry("max-batch-delay-us", "0"),
       Map.entry("batch-threads", String.valueOf(Runtime.getRuntime().availableProcessors())),
       Map.entry("stream-window", "4"),
