@@ -1,19 +1,24 @@
 package dev.fer.server.core;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Dynamic batching across frames and streams: prepared faces that go to the same pipeline and
- * generator variant are run through the chain together, up to {@code maxBatch} faces, waiting at
- * most {@code maxDelayNanos} for more to arrive. With a delay of 0 a batch is whatever is already
- * queued, so a lone stream pays no waiting and a loaded server batches by itself.
+ * generator variant run through the chain together, up to {@code maxBatch} faces, waiting at most
+ * {@code maxDelayNanos} for more.
+ *
+ * <p>There are no batcher threads: the thread that queues faces runs the chain itself when one of
+ * the {@code runners} permits is free (leader/follower). A lone stream therefore pays no thread
+ * hop and no waiting, while under load the faces that queue up behind a running batch form the
+ * next, bigger batch.
  */
 final class FaceBatcher implements AutoCloseable {
   /** Faces of one frame waiting for the chain. */
@@ -23,28 +28,41 @@ final class FaceBatcher implements AutoCloseable {
   private final ChainRunner chain;
   private final int maxBatch;
   private final long maxDelayNanos;
-  private final BlockingQueue<Job> queue;
-  private final List<Thread> threads = new ArrayList<>();
+  private final int capacity;
+  private final ConcurrentLinkedDeque<Job> queue = new ConcurrentLinkedDeque<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private final Semaphore runners;
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong batchedFaces = new AtomicLong();
   private volatile boolean closed;
 
-  FaceBatcher(ChainRunner chain, int maxBatch, long maxDelayNanos, int threadCount, int capacity) {
+  FaceBatcher(ChainRunner chain, int maxBatch, long maxDelayNanos, int runners, int capacity) {
     this.chain = chain;
     this.maxBatch = Math.max(1, maxBatch);
     this.maxDelayNanos = Math.max(0, maxDelayNanos);
-    this.queue = new ArrayBlockingQueue<>(capacity);
-    for (int i = 0; i < threadCount; i++) {
-      Thread t = new Thread(this::loop, "fer-batcher-" + (i + 1));
-      t.setDaemon(true);
-      t.start();
-      threads.add(t);
-    }
+    this.runners = new Semaphore(Math.max(1, runners));
+    this.capacity = capacity;
   }
 
-  /** @return false when the queue is full (the caller answers RESOURCE_EXHAUSTED) */
+  /**
+   * Queues the faces and, if a runner permit is free, runs batches on this thread until the
+   * queue is empty. @return false when the queue is full (the caller answers RESOURCE_EXHAUSTED)
+   */
   boolean offer(Job job) {
-    return !closed && queue.offer(job);
+    if (closed || queued.incrementAndGet() > capacity) {
+      queued.decrementAndGet();
+      return false;
+    }
+    queue.addLast(job);
+    // Re-check after releasing: a job queued while we held the permit must not be stranded.
+    while (!queue.isEmpty() && runners.tryAcquire()) {
+      try {
+        runOneBatch();
+      } finally {
+        runners.release();
+      }
+    }
+    return true;
   }
 
   /** Mean faces per chain run so far, for metrics and the benchmark. */
@@ -53,65 +71,59 @@ final class FaceBatcher implements AutoCloseable {
     return b == 0 ? 0 : (double) batchedFaces.get() / b;
   }
 
-  private void loop() {
-    ArrayDeque<Job> carried = new ArrayDeque<>();
-    while (!closed || !queue.isEmpty() || !carried.isEmpty()) {
-      try {
-        Job first = carried.isEmpty() ? queue.poll(100, TimeUnit.MILLISECONDS) : carried.poll();
-        if (first == null) {
-          continue;
+  private void runOneBatch() {
+    Job first = take();
+    if (first == null) {
+      return;
+    }
+    List<Job> batch = new ArrayList<>();
+    List<Job> others = new ArrayList<>();
+    batch.add(first);
+    int faces = first.count();
+    long deadline = System.nanoTime() + maxDelayNanos;
+    while (faces < maxBatch) {
+      Job next = take();
+      if (next == null) {
+        if (System.nanoTime() >= deadline) {
+          break;
         }
-        List<Job> batch = new ArrayList<>();
-        batch.add(first);
-        int faces = first.count();
-        long deadline = System.nanoTime() + maxDelayNanos;
-        // Jobs for another pipeline or variant wait for the next round, in order.
-        int carriedCount = carried.size();
-        for (int i = 0; i < carriedCount && faces < maxBatch; i++) {
-          Job j = carried.poll();
-          if (sameChain(first, j) && faces + j.count() <= maxBatch) {
-            batch.add(j);
-            faces += j.count();
-          } else {
-            carried.add(j);
-          }
+        LockSupport.parkNanos(Math.min(50_000, deadline - System.nanoTime()));
+        continue;
+      }
+      if (next.pipeline() == first.pipeline() && next.variant() == first.variant() && faces + next.count() <= maxBatch) {
+        batch.add(next);
+        faces += next.count();
+      } else {
+        others.add(next);
+        if (others.size() >= maxBatch) {
+          break;
         }
-        while (faces < maxBatch) {
-          long wait = deadline - System.nanoTime();
-          Job next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
-          if (next == null) {
-            break;
-          }
-          if (sameChain(first, next) && faces + next.count() <= maxBatch) {
-            batch.add(next);
-            faces += next.count();
-          } else {
-            carried.add(next);
-            if (carried.size() >= maxBatch) {
-              break;
-            }
-          }
-        }
-        run(batch, faces);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
       }
     }
+    // Jobs for another chain go back to the front, in their order, for the next round.
+    for (int i = others.size() - 1; i >= 0; i--) {
+      queued.incrementAndGet();
+      queue.addFirst(others.get(i));
+    }
+    run(batch, faces);
   }
 
-  private static boolean sameChain(Job a, Job b) {
-    return a.pipeline() == b.pipeline() && a.variant() == b.variant();
+  private Job take() {
+    Job j = queue.pollFirst();
+    if (j != null) {
+      queued.decrementAndGet();
+    }
+    return j;
   }
 
   private void run(List<Job> batch, int faces) {
     Job first = batch.get(0);
+    batches.incrementAndGet();
+    batchedFaces.addAndGet(faces);
     try {
       if (batch.size() == 1) {
         first.result().complete(chain.run(first.pipeline(), first.variant(), first.faces(), first.count(),
             first.references()));
-        batches.incrementAndGet();
-        batchedFaces.addAndGet(faces);
         return;
       }
       int pixels = first.pipeline().faceSpec().pixels();
@@ -124,8 +136,6 @@ final class FaceBatcher implements AutoCloseable {
         refs |= j.references();
       }
       ChainRunner.Output out = chain.run(first.pipeline(), first.variant(), all, faces, refs);
-      batches.incrementAndGet();
-      batchedFaces.addAndGet(faces);
       offset = 0;
       for (Job j : batch) {
         float[][] probs = java.util.Arrays.copyOfRange(out.probabilities(), offset, offset + j.count());
@@ -143,14 +153,20 @@ final class FaceBatcher implements AutoCloseable {
     }
   }
 
+  /** Stops taking faces and runs what is queued, on the calling thread if no runner is busy. */
   @Override
   public void close() {
     closed = true;
-    for (Thread t : threads) {
-      try {
-        t.join(TimeUnit.SECONDS.toMillis(30));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!queue.isEmpty() && System.nanoTime() < deadline) {
+      if (runners.tryAcquire()) {
+        try {
+          runOneBatch();
+        } finally {
+          runners.release();
+        }
+      } else {
+        LockSupport.parkNanos(1_000_000);
       }
     }
   }

@@ -1,0 +1,57 @@
+package dev.fer.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fer.client.FerClient;
+import dev.fer.v1.RecognizeRequest;
+import dev.fer.v1.RecognizeResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+/** Frames batched together get exactly the answers they get alone, each its own. */
+class BatchingTest {
+  @Test
+  void concurrentFramesAreBatchedAndEachGetsItsOwnScores() throws Exception {
+    List<Path> faces = TestSupport.fer2013Faces(10);
+    try (FerServer server = TestSupport.startNetty(TestSupport.config()
+            .set("workers", "6").set("batch-threads", "1").set("max-batch", "16"));
+        FerClient client = FerClient.connect("127.0.0.1:" + server.port())) {
+      String variant = client.pipeline("").getActiveVariant();
+      List<RecognizeRequest> requests = new ArrayList<>();
+      for (Path f : faces) {
+        requests.add(FerClient.request(Files.readAllBytes(f)).setFaceCrop(true).setVariant(variant).build());
+      }
+      List<RecognizeResponse> alone = new ArrayList<>();
+      for (RecognizeRequest r : requests) {
+        alone.add(client.recognize(r));
+      }
+      double before = server.engine().meanBatchSize();
+      ExecutorService pool = Executors.newFixedThreadPool(16);
+      List<Future<RecognizeResponse>> together = new ArrayList<>();
+      for (int round = 0; round < 4; round++) {
+        for (RecognizeRequest r : requests) {
+          together.add(pool.submit(() -> client.recognize(r)));
+        }
+      }
+      for (int i = 0; i < together.size(); i++) {
+        RecognizeResponse got = together.get(i).get();
+        RecognizeResponse expected = alone.get(i % requests.size());
+        assertEquals(expected.getFaces(0).getLabel(), got.getFaces(0).getLabel(), "frame " + i);
+        for (int c = 0; c < expected.getFaces(0).getScoresCount(); c++) {
+          assertEquals(expected.getFaces(0).getScores(c).getScore(), got.getFaces(0).getScores(c).getScore(), 1e-4,
+              "frame " + i + " class " + c);
+        }
+      }
+      pool.shutdown();
+      assertTrue(server.engine().meanBatchSize() > before,
+          "concurrent frames with one chain slot form batches (mean batch size " + server.engine().meanBatchSize() + ")");
+    }
+  }
+}
