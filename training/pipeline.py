@@ -34,7 +34,7 @@ MODES = {
     "quick": dict(fer_per_class=400, gen_pretrain=100, gen_finetune=60, fer_epochs=3, ck_epochs=4),
     "full":  dict(fer_per_class=None, gen_pretrain=240, gen_finetune=120, fer_epochs=4, ck_epochs=12),
     # long = full with twice the FER2013 encoder epochs (same generators: copy gen_*.pt from full/).
-    "long":  dict(fer_per_class=None, gen_pretrain=240, gen_finetune=120, fer_epochs=8, ck_epochs=30),
+    "long":  dict(fer_per_class=None, gen_pretrain=240, gen_finetune=120, fer_epochs=8, ck_epochs=20),
 }
 GEN_NAMES = ["autoencoder", "vae", "gan"]
 
