@@ -51,7 +51,12 @@ def git_commit() -> str:
         out = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"],
                              capture_output=True, text=True, timeout=10)
         sha = out.stdout.strip()
-        return sha if out.returncode == 0 and len(sha) == 40 else "uncommitted"
+        if out.returncode != 0 or len(sha) != 40:
+            return "uncommitted"
+        # Training code not in that commit yet (read-only check) -> say so rather than mislead.
+        has = subprocess.run(["git", "-C", str(REPO_ROOT), "cat-file", "-e", "HEAD:training/pipeline.py"],
+                             capture_output=True, timeout=10)
+        return sha if has.returncode == 0 else "uncommitted"
     except Exception:
         return "uncommitted"
 

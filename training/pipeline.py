@@ -37,6 +37,9 @@ MODES = {
     "long":  dict(fer_per_class=None, gen_pretrain=240, gen_finetune=120, fer_epochs=8, ck_epochs=20),
 }
 GEN_NAMES = ["autoencoder", "vae", "gan"]
+QUALITY_NOTE = ("ckplus_reference_*: L1 (grey levels) / SSIM vs the true neutral frame on CK+ test subjects of "
+                "the subject-independent folds, measured with the FER2013-only pretrained generator of this "
+                "variant (the shipped one was further fine-tuned on all CK+ pairs); see training/results/ablation.md")
 
 
 def cached(path: Path, fn):
@@ -154,6 +157,7 @@ def main(argv=None):
             if v in gen_quality:
                 m[f"generator-{v}"]["ckplus_reference_l1_grey"] = gen_quality[v]["l1_grey"]
                 m[f"generator-{v}"]["ckplus_reference_ssim"] = gen_quality[v]["ssim"]
+                m[f"generator-{v}"]["note"] = QUALITY_NOTE
         return m
 
     sample = to_tensor(val.x[:4])
@@ -186,6 +190,7 @@ def main(argv=None):
             if v in gen_quality:
                 m[f"generator-{v}"].update({"ckplus_reference_l1_grey": gen_quality[v]["l1_grey"],
                                             "ckplus_reference_ssim": gen_quality[v]["ssim"]})
+                m[f"generator-{v}"]["note"] = QUALITY_NOTE
         export_pipeline(args.models / "ckplus", "ckplus", "CK+-trained generative-contrastive pipeline (7 peak expressions)",
                         CK_CLASSES, gens, ck_state,
                         {"generator": {**data_note, **steps, "command": cmd},

@@ -49,8 +49,16 @@ final class RecognizeCommand implements Callable<Integer> {
     int failures = 0;
     try (FerClient client = FerClient.connect(address)) {
       for (Path file : files) {
+        byte[] bytes;
         try {
-          RecognizeResponse r = client.recognize(FerClient.request(Files.readAllBytes(file))
+          bytes = Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+          failures++;
+          System.out.println(file + ": cannot read the file (" + e.getClass().getSimpleName() + ")");
+          continue;
+        }
+        try {
+          RecognizeResponse r = client.recognize(FerClient.request(bytes)
               .setFaceCrop(crops).setPipeline(pipeline).setVariant(variant)
               .setReturnReference(references != null).build());
           System.out.println(Output.describe(file.toString(), r));

@@ -25,7 +25,7 @@ import javax.imageio.stream.ImageInputStream;
  * wrong; no RuntimeException from a decoder escapes.
  */
 public final class ImageDecoder {
-  public static final String ENCODED_FORMATS = "JPEG, PNG, BMP or GIF";
+  public static final String ENCODED_FORMATS = "JPEG, PNG, BMP, GIF or TIFF";
   public static final String RAW_FORMATS = "GRAY8, RGB24, BGR24, RGBA32";
 
   static {
@@ -66,6 +66,10 @@ public final class ImageDecoder {
     }
     if (b.length >= 2 && b[0] == 'B' && b[1] == 'M') {
       return "bmp";
+    }
+    if (b.length >= 4 && ((b[0] == 'I' && b[1] == 'I' && b[2] == 42 && b[3] == 0)
+        || (b[0] == 'M' && b[1] == 'M' && b[2] == 0 && b[3] == 42))) {
+      return "tiff";
     }
     return null;
   }

@@ -46,7 +46,7 @@ class BadInputTest {
   @Test
   void unknownEncodedBytesListAcceptedFormats() {
     says(fail(FrameInput.encoded("hello, not an image".getBytes(), null, true)),
-        "cannot decode", "JPEG, PNG, BMP or GIF", "68 65 6c 6c");
+        "cannot decode", "JPEG, PNG, BMP, GIF or TIFF", "68 65 6c 6c");
   }
 
   @Test
@@ -54,7 +54,7 @@ class BadInputTest {
     byte[] png = TestImages.encode(TestImages.toImage(TestImages.rgb(64, 64), 64, 64), "png");
     byte[] cut = Arrays.copyOf(png, png.length / 2);
     says(fail(FrameInput.encoded(cut, null, true)), "cannot decode the PNG", "corrupt or truncated",
-        "JPEG, PNG, BMP or GIF");
+        "JPEG, PNG, BMP, GIF or TIFF");
   }
 
   @Test

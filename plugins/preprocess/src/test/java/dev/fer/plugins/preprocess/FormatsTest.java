@@ -49,6 +49,8 @@ class FormatsTest {
     float[] png = tensor(FrameInput.encoded(TestImages.encode(TestImages.toImage(rgb, W, H), "png"), BOXES, false));
     float[] bmp = tensor(FrameInput.encoded(TestImages.encode(TestImages.toImage(rgb, W, H), "bmp"), BOXES, false));
     assertArrayEquals(png, bmp);
+    float[] tiff = tensor(FrameInput.encoded(TestImages.encode(TestImages.toImage(rgb, W, H), "tiff"), BOXES, false));
+    assertArrayEquals(png, tiff);
     assertArrayEquals(png, tensor(FrameInput.raw(rgb, PixelFormat.RGB24, W, H, 0, BOXES, false)));
     assertArrayEquals(png, tensor(FrameInput.raw(withStride(rgb, W * 3, W * 3 + 5, H), PixelFormat.RGB24, W, H,
         W * 3 + 5, BOXES, false)));
