@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * JMH microbenchmarks of the per-frame CPU work before the models: decoding and preparing a
  * 48x48 JPEG face crop, a raw RGB24 frame, and a full photo with face detection.
- * Run: {@code java -cp "benchmarks/target/fer-benchmarks.jar:benchmarks/target/lib/*" org.openjdk.jmh.Main PreprocessBenchmark}
+ * Run: {@code java -Dfer.home=. -cp "benchmarks/target/fer-benchmarks.jar:benchmarks/target/lib/*" org.openjdk.jmh.Main PreprocessBenchmark}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -57,7 +57,7 @@ public class PreprocessBenchmark {
     Path samples = ServerConfig.home().resolve("samples/faces");
     if (Files.isDirectory(samples)) {
       try (Stream<Path> s = Files.list(samples)) {
-        photo = Files.readAllBytes(s.sorted().findFirst().orElseThrow());
+        photo = Files.readAllBytes(s.filter(p -> p.toString().endsWith(".png")).sorted().findFirst().orElseThrow());
       }
     }
   }
