@@ -208,7 +208,9 @@ def write_report(res, path_md: Path):
                      + " | ".join(f"{m['per_class_recall'].get(c, 0):.2f}" for c in CK_CLASSES) + " |")
         L += ["", "`true_neutral` uses the sequence's real neutral frame as reference (an upper bound for a "
               "generator); it is evaluated on the test images that have one. Target: >= 0.97.", "",
-              "### Reference quality vs the true neutral frame (CK+ test subjects' pairs, per-fold generators)", "",
+              "### Reference quality vs the true neutral frame (CK+ test subjects' pairs)", "",
+              "Generators as used in the folds (" + ("fine-tuned on the fold's training subjects only"
+              if res.get("fold_gen_steps") else "FER2013-only: never trained on any CK+ image") + ").", "",
               "| generator | L1 (grey levels, 0-255) | SSIM | n |", "|---|---|---|---|"]
         for v, q in ck["generator_quality"].items():
             L.append(f"| {v} | {q['l1_grey']:.2f} | {q['ssim']:.4f} | {q['n']} |")
@@ -343,6 +345,7 @@ def main(argv=None):
            "fer2013_validation": {v: {k: m[k] for k in ("accuracy", "macro_f1", "per_class_recall", "n")}
                                   for v, m in fer_val.items()},
            "ckplus": aggregate(fold_results, args.folds) if fold_results else {},
+           "fold_gen_steps": gen_steps,
            "onnx_parts": onnx_parts(args.models)}
     res["verdict"] = verdict(res, fold_results)
     args.out.mkdir(parents=True, exist_ok=True)
