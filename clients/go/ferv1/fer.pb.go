@@ -136,7 +136,7 @@ func (DropPolicy) EnumDescriptor() ([]byte, []int) {
 	return file_fer_v1_fer_proto_rawDescGZIP(), []int{1}
 }
 
-// An encoded image file: JPEG, PNG, BMP or GIF (the format is read from the bytes).
+// An encoded image file: JPEG, PNG, BMP, GIF or TIFF (the format is read from the bytes).
 type EncodedImage struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Data          []byte                 `protobuf:"bytes,1,opt,name=data,proto3" json:"data,omitempty"`
