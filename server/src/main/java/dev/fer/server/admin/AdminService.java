@@ -5,7 +5,7 @@ import dev.fer.server.core.RecognitionException;
 import dev.fer.server.core.TrafficSplit;
 import dev.fer.server.core.VariantManager;
 import dev.fer.server.core.VariantStatus;
-import dev.fer.server.grpc.ProtoMapping;
+import dev.fer.server.grpc.GrpcStatuses;
 import dev.fer.server.metrics.PipelineReport;
 import dev.fer.server.metrics.ShadowAgreementReport;
 import dev.fer.server.metrics.StageLatencyReport;
@@ -50,7 +50,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     try {
       value = call.run();
     } catch (RecognitionException | RuntimeException e) {
-      out.onError(ProtoMapping.status(e).asRuntimeException());
+      out.onError(GrpcStatuses.status(e).asRuntimeException());
       return;
     }
     out.onNext(value);
@@ -81,7 +81,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
     // Answered when the variant is ready or refused; the loading runs off the gRPC threads.
     manager.load(request.getPipeline(), request.getPath(), request.getActivate()).whenComplete((status, error) -> {
       if (error != null) {
-        out.onError(ProtoMapping.status(error).asRuntimeException());
+        out.onError(GrpcStatuses.status(error).asRuntimeException());
       } else {
         out.onNext(status(status));
         out.onCompleted();

@@ -153,16 +153,9 @@ public final class InferenceEngine implements AutoCloseable {
           + spec.height() + "x" + spec.width() + " = " + count * spec.pixels() + " values, got " + faces.length);
     }
     GeneratorVariant variant = pipeline.variants().acquire(task.variant(), task.routingKey());
-    CompletableFuture<ChainRunner.Output> chained = new CompletableFuture<>();
-    if (!batcher.offer(new FaceBatcher.Job(pipeline, variant, faces, count, task.returnReference(), chained))) {
-      variant.release();
-      throw overloaded();
-    }
-    chained.whenComplete((out, error) -> {
-      variant.release();
+    runOnChain(pipeline, variant, faces, count, task.returnReference()).whenComplete((out, error) -> {
       if (error != null) {
-        future.completeExceptionally(new RecognitionException(RecognitionException.Kind.INTERNAL,
-            "model run failed in pipeline " + pipeline.name() + ", variant " + variant.name() + ": " + error, error));
+        future.completeExceptionally(chainFailure(pipeline, variant, error));
         return;
       }
       future.complete(new FaceBatchResult(pipeline.name(), variant.name(), pipeline.classes(), out.probabilities(),
@@ -221,24 +214,13 @@ public final class InferenceEngine implements AutoCloseable {
           faces.imageHeight(), List.of(), timings));
       return;
     }
-    CompletableFuture<ChainRunner.Output> chained = new CompletableFuture<>();
     long queuedAt = System.nanoTime();
-    if (!batcher.offer(new FaceBatcher.Job(pipeline, variant, faces.tensor(), faces.count(), task.returnReference(), chained))) {
-      variant.release();
-      throw overloaded();
-    }
-    chained.whenComplete((out, error) -> {
-      variant.release();
+    runOnChain(pipeline, variant, faces.tensor(), faces.count(), task.returnReference()).whenComplete((out, error) -> {
       if (error != null) {
-        fail(task, future, new RecognitionException(RecognitionException.Kind.INTERNAL,
-            "model run failed in pipeline " + pipeline.name() + ", variant " + variant.name() + ": " + error, error));
+        fail(task, future, chainFailure(pipeline, variant, error));
         return;
       }
-      long chainNanos = out.generatorNanos() + out.encoderNanos() + out.classifierNanos();
-      timings.put("batch_wait", Math.max(0, (System.nanoTime() - queuedAt - chainNanos) / 1e6));
-      timings.put("generator", out.generatorNanos() / 1e6);
-      timings.put("encoder", out.encoderNanos() / 1e6);
-      timings.put("classifier", out.classifierNanos() / 1e6);
+      putStageTimings(timings, out, queuedAt);
       List<FrameResult.Face> list = new ArrayList<>(faces.count());
       for (int i = 0; i < faces.count(); i++) {
         list.add(face(pipeline, faces.boxes().get(i), out.probabilities()[i],
@@ -280,24 +262,20 @@ public final class InferenceEngine implements AutoCloseable {
       shadow.release();
       return;
     }
-    CompletableFuture<ChainRunner.Output> out = new CompletableFuture<>();
     long queuedAt = System.nanoTime();
-    if (!batcher.offer(new FaceBatcher.Job(pipeline, shadow, faces.tensor(), faces.count(), false, out))) {
-      shadow.release();
-      return;
+    CompletableFuture<ChainRunner.Output> out;
+    try {
+      out = runOnChain(pipeline, shadow, faces.tensor(), faces.count(), false);
+    } catch (RecognitionException overloaded) {
+      return; // A full queue skips the mirror; the primary result is already out.
     }
     out.whenComplete((o, error) -> {
-      shadow.release();
       if (error != null) {
-        log.warn("shadow variant {} failed: {}", shadow.name(), error.toString());
+        log.warn("shadow variant {} failed: {}", shadow.name(), cause(error).toString());
         return;
       }
       Map<String, Double> timings = new LinkedHashMap<>();
-      long chainNanos = o.generatorNanos() + o.encoderNanos() + o.classifierNanos();
-      timings.put("batch_wait", Math.max(0, (System.nanoTime() - queuedAt - chainNanos) / 1e6));
-      timings.put("generator", o.generatorNanos() / 1e6);
-      timings.put("encoder", o.encoderNanos() / 1e6);
-      timings.put("classifier", o.classifierNanos() / 1e6);
+      putStageTimings(timings, o, queuedAt);
       List<FrameResult.Face> list = new ArrayList<>(faces.count());
       for (int i = 0; i < faces.count(); i++) {
         list.add(face(pipeline, faces.boxes().get(i), o.probabilities()[i], new byte[0]));
@@ -312,6 +290,40 @@ public final class InferenceEngine implements AutoCloseable {
         }
       }
     });
+  }
+
+  /**
+   * Queues faces for the batched chain on a leased variant; the lease is returned when the run
+   * ends, before anything that depends on the result runs.
+   */
+  private CompletableFuture<ChainRunner.Output> runOnChain(Pipeline pipeline, GeneratorVariant variant, float[] faces,
+      int count, boolean references) throws RecognitionException {
+    CompletableFuture<ChainRunner.Output> chained = new CompletableFuture<>();
+    if (!batcher.offer(new FaceBatcher.Job(pipeline, variant, faces, count, references, chained))) {
+      variant.release();
+      throw overloaded();
+    }
+    return chained.whenComplete((out, error) -> variant.release());
+  }
+
+  private static RecognitionException chainFailure(Pipeline pipeline, GeneratorVariant variant, Throwable error) {
+    Throwable e = cause(error);
+    return new RecognitionException(RecognitionException.Kind.INTERNAL,
+        "model run failed in pipeline " + pipeline.name() + ", variant " + variant.name() + ": " + e, e);
+  }
+
+  private static Throwable cause(Throwable error) {
+    return error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+  }
+
+  /** Stage times of a batched run; batch_wait is the time in the queue before the run. */
+  private static void putStageTimings(Map<String, Double> timings, ChainRunner.Output out, long queuedAt) {
+    long chainNanos = out.generatorNanos() + out.encoderNanos() + out.classifierNanos();
+    timings.put("batch_wait", Math.max(0, (System.nanoTime() - queuedAt - chainNanos) / 1e6));
+    timings.put("generator", out.generatorNanos() / 1e6);
+    timings.put("encoder", out.encoderNanos() / 1e6);
+    timings.put("classifier", out.classifierNanos() / 1e6);
   }
 
   /** Mean faces per chain run so far. */

@@ -87,7 +87,7 @@ public final class ProtoMapping {
   }
 
   static RecognizeResponse error(long frameId, Throwable error) {
-    Status status = status(error);
+    Status status = GrpcStatuses.status(error);
     return RecognizeResponse.newBuilder()
         .setFrameId(frameId)
         .setError(com.google.rpc.Status.newBuilder()
@@ -96,8 +96,5 @@ public final class ProtoMapping {
         .build();
   }
 
-  public static Status status(Throwable error) {
-    return GrpcStatuses.status(error);
-  }
 
 }

@@ -47,14 +47,14 @@ public final class RecognitionService extends RecognitionGrpc.RecognitionImplBas
           return;
         }
         if (error != null) {
-          responses.onError(ProtoMapping.status(error).asRuntimeException());
+          responses.onError(GrpcStatuses.status(error).asRuntimeException());
         } else {
           responses.onNext(ProtoMapping.response(request.getFrameId(), result));
           responses.onCompleted();
         }
       });
     } catch (RecognitionException e) {
-      responses.onError(ProtoMapping.status(e).asRuntimeException());
+      responses.onError(GrpcStatuses.status(e).asRuntimeException());
     }
   }
 
@@ -75,7 +75,7 @@ public final class RecognitionService extends RecognitionGrpc.RecognitionImplBas
       responses.onNext(describe(engine.catalog().get(request.getName())));
       responses.onCompleted();
     } catch (RecognitionException e) {
-      responses.onError(ProtoMapping.status(e).asRuntimeException());
+      responses.onError(GrpcStatuses.status(e).asRuntimeException());
     }
   }
 

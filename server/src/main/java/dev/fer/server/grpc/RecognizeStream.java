@@ -164,11 +164,5 @@ final class RecognizeStream implements StreamObserver<RecognizeRequest> {
     drain();
   }
 
-  /** For tests and metrics: frames of this stream inside the server. */
-  int inFlight() {
-    synchronized (lock) {
-      return inOrder.size() + (waiting == null ? 0 : 1);
-    }
-  }
 
 }

@@ -1,5 +1,7 @@
 package dev.fer.server.oip;
 
+import dev.fer.server.grpc.GrpcStatuses;
+
 import dev.fer.oip.DataType;
 import dev.fer.oip.GRPCInferenceServiceGrpc;
 import dev.fer.oip.ModelConfig;
@@ -107,7 +109,7 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
       }
       reply(responses, b.build());
     } catch (RecognitionException e) {
-      responses.onError(OipErrors.status(e).asRuntimeException());
+      responses.onError(GrpcStatuses.status(e).asRuntimeException());
     }
   }
 
@@ -143,7 +145,7 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
       }
       reply(responses, ModelConfigResponse.newBuilder().setConfig(c).build());
     } catch (RecognitionException e) {
-      responses.onError(OipErrors.status(e).asRuntimeException());
+      responses.onError(GrpcStatuses.status(e).asRuntimeException());
     }
   }
 
@@ -173,7 +175,7 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
       }
       reply(responses, b.build());
     } catch (RecognitionException e) {
-      responses.onError(OipErrors.status(e).asRuntimeException());
+      responses.onError(GrpcStatuses.status(e).asRuntimeException());
     }
   }
 
@@ -185,7 +187,7 @@ public final class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferen
         return;
       }
       if (error != null) {
-        responses.onError(OipErrors.status(error).asRuntimeException());
+        responses.onError(GrpcStatuses.status(error).asRuntimeException());
       } else {
         responses.onNext(response);
         responses.onCompleted();
