@@ -35,6 +35,9 @@ MODES = {
     "full":  dict(fer_per_class=None, gen_pretrain=240, gen_finetune=120, fer_epochs=4, ck_epochs=12),
     # long = full with twice the FER2013 encoder epochs (same generators: copy gen_*.pt from full/).
     "long":  dict(fer_per_class=None, gen_pretrain=240, gen_finetune=120, fer_epochs=8, ck_epochs=20),
+    # xlong = long with 26 FER2013 encoder epochs: long's encoder was still underfitting (train
+    # accuracy 0.59 after 8). Same generators: copy gen_*.pt from long/.
+    "xlong": dict(fer_per_class=None, gen_pretrain=240, gen_finetune=120, fer_epochs=26, ck_epochs=20),
 }
 GEN_NAMES = ["autoencoder", "vae", "gan"]
 QUALITY_NOTE = ("ckplus_reference_*: L1 (grey levels) / SSIM vs the true neutral frame on CK+ test subjects of "

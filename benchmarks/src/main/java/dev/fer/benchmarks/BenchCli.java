@@ -54,6 +54,10 @@ public final class BenchCli implements Callable<Integer> {
   @Option(names = "--server-arg", description = "Extra argument for `fer serve` (repeatable), e.g. --server-arg=--set=max-batch=16")
   List<String> serverArgs = new ArrayList<>();
 
+  @Option(names = "--server-java-opt", description = "Extra JVM option for the server process (repeatable), e.g. "
+      + "--server-java-opt=-XX:StartFlightRecording=filename=server.jfr to profile it under load")
+  List<String> serverJavaOptions = new ArrayList<>();
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new BenchCli()).execute(args));
   }
@@ -101,23 +105,35 @@ public final class BenchCli implements Callable<Integer> {
 
     // 2. The server, in its own process, over gRPC on loopback.
     Files.createDirectories(out);
-    try (ServerProcess server = new ServerProcess(serverArgs, out.resolve("bench-server.log"))) {
+    try (ServerProcess server = new ServerProcess(serverJavaOptions, serverArgs, out.resolve("bench-server.log"))) {
       List<ManagedChannel> channels = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
-        channels.add(NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build());
+        channels.add(NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext()
+            .directExecutor().build()); // a lean load generator: responses are handled on the transport thread
       }
       StreamLoad load = new StreamLoad(channels, imgs, crops);
-      load.run(4, 0, 4, Math.min(3, seconds)); // warm the JIT and the connections
+      // Warm both JVMs until the JIT compilers are done: measured cold, C2 takes a quarter of the
+      // two cores during the phases (seen with perf), which is start-up cost, not serving cost.
+      double warm = smoke ? 3 : Math.max(10, seconds);
+      load.run(throughputStreams, 0, 4, warm);
+      load.run(1, 0, 1, warm / 3);
 
+      long[] b0 = server.batches();
       StreamLoad.Result one = load.run(1, 0, 1, seconds);
-      phase(r, "server_1_stream", one, server);
+      phase(r, "server_1_stream", one, server, b0);
+      long[] b1 = server.batches();
       double cpu0 = server.cpuSeconds();
+      double clientCpu0 = ownCpuSeconds();
       StreamLoad.Result many = load.run(throughputStreams, 0, 4, seconds);
       double cpu1 = server.cpuSeconds();
-      phase(r, "server_" + throughputStreams + "_streams", many, server);
+      double clientCpu1 = ownCpuSeconds();
+      phase(r, "server_" + throughputStreams + "_streams", many, server, b1);
       r.put("server_" + throughputStreams + "_streams_cpu_cores", (cpu1 - cpu0) / many.seconds());
+      // The load generator shares this machine: what it used is what the server could not.
+      r.put("load_generator_" + throughputStreams + "_streams_cpu_cores", (clientCpu1 - clientCpu0) / many.seconds());
+      long[] b2 = server.batches();
       StreamLoad.Result paced = load.run(pacedStreams, fps, 8, seconds);
-      phase(r, "server_" + pacedStreams + "_streams_at_" + (int) fps + "fps", paced, server);
+      phase(r, "server_" + pacedStreams + "_streams_at_" + (int) fps + "fps", paced, server, b2);
       r.put("server_rss_mib_after", server.rssMiB());
 
       double p50One = one.latencyUs().getValueAtPercentile(50) / 1000.0;
@@ -160,9 +176,11 @@ public final class BenchCli implements Callable<Integer> {
     return config;
   }
 
-  private static void phase(Map<String, Object> r, String name, StreamLoad.Result res, ServerProcess server)
-      throws Exception {
+  private static void phase(Map<String, Object> r, String name, StreamLoad.Result res, ServerProcess server,
+      long[] batchesBefore) throws Exception {
     Map<String, Object> m = new LinkedHashMap<>();
+    long[] batchesAfter = server.batches();
+    long runs = batchesAfter[0] - batchesBefore[0];
     Histogram h = res.latencyUs();
     m.put("streams", res.streams());
     m.put("frames", res.frames());
@@ -174,13 +192,19 @@ public final class BenchCli implements Callable<Integer> {
     m.put("p99_ms", h.getValueAtPercentile(99) / 1000.0);
     m.put("max_ms", h.getMaxValue() / 1000.0);
     m.put("server_rss_mib", server.rssMiB());
+    m.put("mean_batch_faces", runs == 0 ? 0 : (double) (batchesAfter[1] - batchesBefore[1]) / runs);
     if (!res.sampleErrors().isEmpty()) {
       m.put("sample_errors", String.join(" | ", res.sampleErrors()));
     }
     r.put(name, m);
-    System.err.printf(Locale.ROOT, "%s: %.0f frames/s, p50 %.2f ms, p99 %.2f ms, errors %d, RSS %.0f MiB%n", name,
-        res.fps(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, res.errors(),
-        server.rssMiB());
+    System.err.printf(Locale.ROOT, "%s: %.0f frames/s, p50 %.2f ms, p99 %.2f ms, errors %d, RSS %.0f MiB, mean batch %.1f%n",
+        name, res.fps(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, res.errors(),
+        server.rssMiB(), m.get("mean_batch_faces"));
+  }
+
+  private static double ownCpuSeconds() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : 0;
   }
 
   private static String cpuModel() {

@@ -20,17 +20,20 @@ import java.util.concurrent.TimeUnit;
 final class ServerProcess implements AutoCloseable {
   private final Process process;
   private final int port;
+  private final int metricsPort;
 
-  ServerProcess(List<String> serverArgs, Path log) throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
+  ServerProcess(List<String> javaOptions, List<String> serverArgs, Path log) throws Exception {
+    try (ServerSocket s = new ServerSocket(0); ServerSocket m = new ServerSocket(0)) {
       port = s.getLocalPort();
+      metricsPort = m.getLocalPort();
     }
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dfer.home=" + System.getProperty("fer.home", "."),
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(javaOptions);
+    cmd.addAll(List.of("-Dfer.home=" + System.getProperty("fer.home", "."),
         "-cp", System.getProperty("java.class.path"),
         "dev.fer.server.cli.FerCli", "serve", "--host", "127.0.0.1", "--port", String.valueOf(port),
-        "--admin-port=-1", "--metrics-port=-1"));
+        "--admin-port=-1", "--set=metrics-host=127.0.0.1", "--metrics-port=" + metricsPort));
     cmd.addAll(serverArgs);
     process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     awaitServing();
@@ -63,6 +66,24 @@ final class ServerProcess implements AutoCloseable {
     } finally {
       ch.shutdownNow();
     }
+  }
+
+  /** Chain runs and faces in them so far, from the server's fer_batch_faces histogram. */
+  long[] batches() throws IOException, InterruptedException {
+    var client = java.net.http.HttpClient.newHttpClient();
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+        .build();
+    String body = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    long runs = 0;
+    double faces = 0;
+    for (String line : body.split("\n")) {
+      if (line.startsWith("fer_batch_faces_count{")) {
+        runs += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      } else if (line.startsWith("fer_batch_faces_sum{")) {
+        faces += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return new long[] {runs, (long) faces};
   }
 
   /** Resident memory of the server process, in MiB. */

@@ -250,6 +250,12 @@ class AdminApiTest {
     assertTrue(metrics.contains(served), metrics);
     String line = metrics.lines().filter(l -> l.startsWith(served)).findFirst().orElseThrow();
     assertEquals(after.getFramesServed(), (long) Double.parseDouble(line.substring(served.length()).trim()));
+    // One unary frame at a time: every chain run held one face.
+    String runs = "fer_batch_faces_count{pipeline=\"tiny\",variant=\"beta\"} ";
+    String runsLine = metrics.lines().filter(l -> l.startsWith(runs)).findFirst().orElseThrow(() -> new AssertionError(metrics));
+    assertTrue(Double.parseDouble(runsLine.substring(runs.length()).trim()) >= n, runsLine);
+    String single = "fer_batch_faces_bucket{pipeline=\"tiny\",variant=\"beta\",le=\"1.0\"} ";
+    assertTrue(metrics.lines().anyMatch(l -> l.startsWith(single)), metrics);
   }
 
   VariantStats betaStats() {

@@ -17,6 +17,61 @@ import org.junit.jupiter.api.Test;
 
 /** Frames batched together get exactly the answers they get alone, each its own. */
 class BatchingTest {
+  /**
+   * With as many workers as chain slots (the default), a worker that has preprocessed a frame
+   * while more frames wait must not run it alone: it preprocesses the waiting frames first, so
+   * the chain runs full batches. Every frame is still answered, in its stream's order.
+   */
+  @Test
+  void framesWaitingForPreprocessingAreBatchedAndNoneIsStranded() throws Exception {
+    List<Path> faces = TestSupport.fer2013Faces(3);
+    int streams = 12;
+    int framesPerStream = 30;
+    try (FerServer server = TestSupport.startNetty(TestSupport.config()
+            .set("workers", "2").set("batch-threads", "2").set("max-batch", "16"));
+        FerClient client = FerClient.connect("127.0.0.1:" + server.port())) {
+      List<RecognizeRequest> requests = new ArrayList<>();
+      for (Path f : faces) {
+        requests.add(FerClient.request(Files.readAllBytes(f)).setFaceCrop(true).build());
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(streams);
+      List<Future<Integer>> answered = new ArrayList<>();
+      for (int s = 0; s < streams; s++) {
+        final int offset = s;
+        answered.add(pool.submit(() -> {
+          try (var session = client.stream(4)) {
+            java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+            Thread reader = new Thread(() -> {
+              try {
+                for (long expected = 0; expected < framesPerStream; expected++) {
+                  RecognizeResponse r = session.next(60, java.util.concurrent.TimeUnit.SECONDS);
+                  assertEquals(expected, r.getFrameId(), "responses keep the stream's frame order");
+                  assertEquals(1, r.getFacesCount(), "frame " + expected);
+                  received.incrementAndGet();
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+            reader.start();
+            for (int i = 0; i < framesPerStream; i++) {
+              session.send(requests.get((i + offset) % requests.size()).toBuilder().setFrameId(i).build());
+            }
+            session.finish();
+            reader.join(120_000);
+            return received.get();
+          }
+        }));
+      }
+      for (Future<Integer> f : answered) {
+        assertEquals(framesPerStream, f.get(), "every frame of every stream is answered");
+      }
+      pool.shutdown();
+      assertTrue(server.engine().meanBatchSize() >= 3,
+          "12 streams on 2 workers run the chain in batches, mean " + server.engine().meanBatchSize());
+    }
+  }
+
   @Test
   void concurrentFramesAreBatchedAndEachGetsItsOwnScores() throws Exception {
     List<Path> faces = TestSupport.fer2013Faces(10);

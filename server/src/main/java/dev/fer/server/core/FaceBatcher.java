@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /**
  * Dynamic batching across frames and streams: prepared faces that go to the same pipeline and
@@ -19,6 +20,12 @@ import java.util.concurrent.locks.LockSupport;
  * the {@code runners} permits is free (leader/follower). A lone stream therefore pays no thread
  * hop and no waiting, while under load the faces that queue up behind a running batch form the
  * next, bigger batch.
+ *
+ * <p>When more frames are already waiting to be preprocessed ({@code morePending}), the queuing
+ * thread does not run a small batch: it goes back to preprocess them, and the batch runs once it
+ * is full or nothing is pending any more. Without this, every worker would preprocess one frame
+ * and run it alone, and batches would stay at one face under exactly the load that needs them.
+ * Whoever ends a piece of pending work calls {@link #runQueued()}, so no face is stranded.
  */
 final class FaceBatcher implements AutoCloseable {
   /** Faces of one frame waiting for the chain. */
@@ -31,13 +38,25 @@ final class FaceBatcher implements AutoCloseable {
   private final int capacity;
   private final ConcurrentLinkedDeque<Job> queue = new ConcurrentLinkedDeque<>();
   private final AtomicInteger queued = new AtomicInteger();
+  private final AtomicInteger queuedFaces = new AtomicInteger();
+  private final BooleanSupplier morePending;
+  private final BatchObserver observer;
+
+  /** Told of every chain run, for the batch-size metric. */
+  @FunctionalInterface
+  interface BatchObserver {
+    void onBatch(Pipeline pipeline, GeneratorVariant variant, int faces);
+  }
   private final Semaphore runners;
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong batchedFaces = new AtomicLong();
   private volatile boolean closed;
 
-  FaceBatcher(ChainRunner chain, int maxBatch, long maxDelayNanos, int runners, int capacity) {
+  FaceBatcher(ChainRunner chain, int maxBatch, long maxDelayNanos, int runners, int capacity,
+      BooleanSupplier morePending, BatchObserver observer) {
     this.chain = chain;
+    this.morePending = morePending;
+    this.observer = observer;
     this.maxBatch = Math.max(1, maxBatch);
     this.maxDelayNanos = Math.max(0, maxDelayNanos);
     this.runners = new Semaphore(Math.max(1, runners));
@@ -53,16 +72,27 @@ final class FaceBatcher implements AutoCloseable {
       queued.decrementAndGet();
       return false;
     }
+    queuedFaces.addAndGet(job.count());
     queue.addLast(job);
+    runWhileWorthIt();
+    return true;
+  }
+
+  /** Runs what is queued if a runner is free; called when a piece of pending work ends. */
+  void runQueued() {
+    runWhileWorthIt();
+  }
+
+  private void runWhileWorthIt() {
     // Re-check after releasing: a job queued while we held the permit must not be stranded.
-    while (!queue.isEmpty() && runners.tryAcquire()) {
+    while (!queue.isEmpty() && (queuedFaces.get() >= maxBatch || !morePending.getAsBoolean())
+        && runners.tryAcquire()) {
       try {
         runOneBatch();
       } finally {
         runners.release();
       }
     }
-    return true;
   }
 
   /** Mean faces per chain run so far, for metrics and the benchmark. */
@@ -103,6 +133,7 @@ final class FaceBatcher implements AutoCloseable {
     // Jobs for another chain go back to the front, in their order, for the next round.
     for (int i = others.size() - 1; i >= 0; i--) {
       queued.incrementAndGet();
+      queuedFaces.addAndGet(others.get(i).count());
       queue.addFirst(others.get(i));
     }
     run(batch, faces);
@@ -112,6 +143,7 @@ final class FaceBatcher implements AutoCloseable {
     Job j = queue.pollFirst();
     if (j != null) {
       queued.decrementAndGet();
+      queuedFaces.addAndGet(-j.count());
     }
     return j;
   }
@@ -121,6 +153,7 @@ final class FaceBatcher implements AutoCloseable {
     batches.incrementAndGet();
     batchedFaces.addAndGet(faces);
     try {
+      observer.onBatch(first.pipeline(), first.variant(), faces);
       if (batch.size() == 1) {
         first.result().complete(chain.run(first.pipeline(), first.variant(), first.faces(), first.count(),
             first.references()));

@@ -24,4 +24,7 @@ public interface FrameListener {
   }
 
   default void onFailure(FrameTask task, RecognitionException error) {}
+
+  /** One run of the chain on {@code faces} faces batched together (from one or many frames). */
+  default void onBatch(String pipeline, String variant, int faces) {}
 }

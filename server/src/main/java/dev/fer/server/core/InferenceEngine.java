@@ -43,8 +43,6 @@ public final class InferenceEngine implements AutoCloseable {
     int queueCapacity = settings.queueCapacity();
     this.catalog = catalog;
     this.preprocessor = preprocessor;
-    this.batcher = new FaceBatcher(chain, settings.maxBatch(), settings.maxBatchDelayMicros() * 1000,
-        settings.batchThreads(), queueCapacity);
     this.listeners = List.copyOf(listeners);
     this.queueCapacity = queueCapacity;
     AtomicInteger n = new AtomicInteger();
@@ -53,7 +51,14 @@ public final class InferenceEngine implements AutoCloseable {
           Thread t = new Thread(r, "fer-worker-" + n.incrementAndGet());
           t.setDaemon(true);
           return t;
-        });
+        }) {
+      @Override
+      protected void afterExecute(Runnable r, Throwable t) {
+        afterWork();
+      }
+    };
+    this.batcher = new FaceBatcher(chain, settings.maxBatch(), settings.maxBatchDelayMicros() * 1000,
+        settings.batchThreads(), queueCapacity, () -> !workers.getQueue().isEmpty(), this::notifyBatch);
   }
 
   public PipelineCatalog catalog() {
@@ -72,27 +77,35 @@ public final class InferenceEngine implements AutoCloseable {
   public CompletableFuture<FrameResult> submit(FrameTask task) {
     CompletableFuture<FrameResult> future = new CompletableFuture<>();
     long enqueued = System.nanoTime();
+    Runnable work = () -> {
+      if (task.cancelled().getAsBoolean()) {
+        future.completeExceptionally(new RecognitionException(RecognitionException.Kind.CANCELLED,
+            "the client cancelled the stream"));
+        return;
+      }
+      try {
+        prepareAndQueue(task, (System.nanoTime() - enqueued) / 1e6, future);
+      } catch (RecognitionException e) {
+        fail(task, future, e);
+      } catch (Throwable t) {
+        log.error("frame failed unexpectedly", t);
+        fail(task, future, new RecognitionException(RecognitionException.Kind.INTERNAL,
+            "internal error while recognising the frame: " + t, t));
+      }
+    };
     try {
-      workers.execute(() -> {
-        if (task.cancelled().getAsBoolean()) {
-          future.completeExceptionally(new RecognitionException(RecognitionException.Kind.CANCELLED,
-              "the client cancelled the stream"));
-          return;
-        }
-        try {
-          prepareAndQueue(task, (System.nanoTime() - enqueued) / 1e6, future);
-        } catch (RecognitionException e) {
-          fail(task, future, e);
-        } catch (Throwable t) {
-          log.error("frame failed unexpectedly", t);
-          fail(task, future, new RecognitionException(RecognitionException.Kind.INTERNAL,
-              "internal error while recognising the frame: " + t, t));
-        }
-      });
+      workers.execute(work);
     } catch (RejectedExecutionException e) {
       future.completeExceptionally(overloaded());
     }
     return future;
+  }
+
+  /** The batcher holds back small batches while frames wait for a worker; the last one out runs them. */
+  private void afterWork() {
+    if (workers.getQueue().isEmpty()) {
+      batcher.runQueued();
+    }
   }
 
   /**
@@ -344,6 +357,16 @@ public final class InferenceEngine implements AutoCloseable {
       }
     }
     return best;
+  }
+
+  private void notifyBatch(Pipeline pipeline, GeneratorVariant variant, int faces) {
+    for (FrameListener l : listeners) {
+      try {
+        l.onBatch(pipeline.name(), variant.name(), faces);
+      } catch (RuntimeException e) {
+        log.warn("frame listener failed on a batch: {}", e.toString());
+      }
+    }
   }
 
   private void notifyFailure(FrameTask task, RecognitionException e) {

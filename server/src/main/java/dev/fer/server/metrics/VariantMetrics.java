@@ -32,6 +32,7 @@ public final class VariantMetrics implements FrameListener {
   static final double[] LATENCY_BOUNDS = {0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015,
       0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10};
   static final double[] CONFIDENCE_BOUNDS = {0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0};
+  static final double[] BATCH_BOUNDS = {1, 2, 4, 8, 16, 32, 64, 128};
   static final String SERVED = "served";
   static final String SHADOW = "shadow";
 
@@ -55,6 +56,9 @@ public final class VariantMetrics implements FrameListener {
   private final Counter shadowFaces = Counter.builder().name("fer_shadow_faces_total")
       .help("Faces run by both a primary and a shadow variant, by whether their top-1 labels agreed")
       .labelNames("pipeline", "primary", "shadow", "agree").register(registry);
+  private final Histogram batchFaces = Histogram.builder().name("fer_batch_faces")
+      .help("Faces per run of the model chain (dynamic batching across frames and streams)")
+      .labelNames("pipeline", "variant").classicOnly().classicUpperBounds(BATCH_BOUNDS).register(registry);
   private final Counter failed = Counter.builder().name("fer_frames_failed_total")
       .help("Frames answered with an error, by gRPC code")
       .labelNames("pipeline", "code").register(registry);
@@ -145,6 +149,11 @@ public final class VariantMetrics implements FrameListener {
       boolean correct = GroundTruth.matches(task.groundTruth(), result.faces().get(0).label());
       labelled.labelValues(p, v, String.valueOf(correct)).inc();
     }
+  }
+
+  @Override
+  public void onBatch(String pipeline, String variant, int faces) {
+    batchFaces.labelValues(pipeline, variant).observe(faces);
   }
 
   @Override
