@@ -28,4 +28,17 @@ class ServerConfigTest {
     e = assertThrows(IllegalArgumentException.class, () -> new ServerConfig().set("port", "abc").integer("port"));
     assertTrue(e.getMessage().contains("whole number"));
   }
+
+  @Test
+  void maxBatchAutoFollowsTheProviderAndExplicitValuesWin() {
+    assertEquals(8, new ServerConfig().maxBatch(), "small CPU batches by default");
+    assertEquals(32, new ServerConfig().set("provider", "cuda").maxBatch());
+    assertEquals(32, new ServerConfig().set("provider", "tensorrt").maxBatch());
+    assertEquals(16, new ServerConfig().set("provider", "cuda").set("max-batch", "16").maxBatch());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new ServerConfig().set("max-batch", "0").maxBatch());
+    assertTrue(e.getMessage().contains("max-batch"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new ServerConfig().set("max-batch", "big").maxBatch());
+    assertTrue(e.getMessage().contains("whole number"), e.getMessage());
+  }
 }

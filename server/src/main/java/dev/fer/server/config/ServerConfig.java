@@ -30,7 +30,9 @@ public final class ServerConfig {
       Map.entry("tensorrt-engine-cache", ""),
       Map.entry("workers", String.valueOf(Runtime.getRuntime().availableProcessors())),
       Map.entry("queue-capacity", "1024"),
-      Map.entry("max-batch", "32"),
+      // auto = 8 on the CPU provider (the in-process sweet spot on small CPUs: activations stay
+      // in cache), 32 on CUDA/TensorRT, where bigger batches keep the GPU busy.
+      Map.entry("max-batch", "auto"),
       Map.entry("max-batch-delay-us", "0"),
       Map.entry("batch-threads", String.valueOf(Runtime.getRuntime().availableProcessors())),
       Map.entry("stream-window", "4"),
@@ -112,6 +114,18 @@ public final class ServerConfig {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("setting '" + key + "' must be a whole number, got '" + string(key) + "'");
     }
+  }
+
+  /** Most faces per chain run: {@code max-batch}, with {@code auto} resolved by provider. */
+  public int maxBatch() {
+    if (string("max-batch").equals("auto")) {
+      return string("provider").equals("cpu") ? 8 : 32;
+    }
+    int n = integer("max-batch");
+    if (n < 1) {
+      throw new IllegalArgumentException("setting 'max-batch' must be at least 1 or auto, got " + n);
+    }
+    return n;
   }
 
   public long longValue(String key) {
