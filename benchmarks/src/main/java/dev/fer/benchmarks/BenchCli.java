@@ -76,6 +76,7 @@ public final class BenchCli implements Callable<Integer> {
     r.put("commit", commit());
     r.put("images", imgs.size() + " from " + images + (crops ? " (face crops)" : " (detection on)"));
     r.put("seconds_per_phase", seconds);
+    r.put("server_args", serverArgs);
     int cores = Runtime.getRuntime().availableProcessors();
 
     // 1. The in-process limit.

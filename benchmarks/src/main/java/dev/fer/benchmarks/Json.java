@@ -17,6 +17,13 @@ final class Json {
       }
       return b.append('}').toString();
     }
+    if (o instanceof java.util.List<?> list) {
+      StringBuilder b = new StringBuilder("[");
+      for (int i = 0; i < list.size(); i++) {
+        b.append(i == 0 ? "" : ", ").append(write(list.get(i)));
+      }
+      return b.append(']').toString();
+    }
     if (o instanceof Double d) {
       return String.format(Locale.ROOT, "%.4f", d);
     }
