@@ -30,8 +30,8 @@ public final class ServerConfig {
       Map.entry("tensorrt-engine-cache", ""),
       Map.entry("workers", String.valueOf(Runtime.getRuntime().availableProcessors())),
       Map.entry("queue-capacity", "1024"),
-      // auto = 8 on the CPU provider (the in-process sweet spot on small CPUs: activations stay
-      // in cache), 32 on CUDA/TensorRT, where bigger batches keep the GPU busy.
+      // auto = 8 on the CPU provider (the best in-process batch on the 2-core VM, see
+      // benchmarks/results), 32 on CUDA/TensorRT, where bigger batches keep the GPU busy.
       Map.entry("max-batch", "auto"),
       Map.entry("max-batch-delay-us", "0"),
       Map.entry("batch-threads", String.valueOf(Runtime.getRuntime().availableProcessors())),

@@ -28,6 +28,12 @@ import java.util.function.BooleanSupplier;
  * Whoever ends a piece of pending work calls {@link #runQueued()}, so no face is stranded.
  */
 final class FaceBatcher implements AutoCloseable {
+  /** Told of every chain run, for the batch-size metric. */
+  @FunctionalInterface
+  interface BatchObserver {
+    void onBatch(Pipeline pipeline, GeneratorVariant variant, int faces);
+  }
+
   /** Faces of one frame waiting for the chain. */
   record Job(Pipeline pipeline, GeneratorVariant variant, float[] faces, int count, boolean references,
       CompletableFuture<ChainRunner.Output> result) {}
@@ -41,12 +47,6 @@ final class FaceBatcher implements AutoCloseable {
   private final AtomicInteger queuedFaces = new AtomicInteger();
   private final BooleanSupplier morePending;
   private final BatchObserver observer;
-
-  /** Told of every chain run, for the batch-size metric. */
-  @FunctionalInterface
-  interface BatchObserver {
-    void onBatch(Pipeline pipeline, GeneratorVariant variant, int faces);
-  }
   private final Semaphore runners;
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong batchedFaces = new AtomicLong();
@@ -74,16 +74,15 @@ final class FaceBatcher implements AutoCloseable {
     }
     queuedFaces.addAndGet(job.count());
     queue.addLast(job);
-    runWhileWorthIt();
+    runQueued();
     return true;
   }
 
-  /** Runs what is queued if a runner is free; called when a piece of pending work ends. */
+  /**
+   * Runs queued batches while a runner is free and a batch is worth running (full, or no more
+   * frames pending); called on offer and whenever a piece of pending work ends.
+   */
   void runQueued() {
-    runWhileWorthIt();
-  }
-
-  private void runWhileWorthIt() {
     // Re-check after releasing: a job queued while we held the permit must not be stranded.
     while (!queue.isEmpty() && (queuedFaces.get() >= maxBatch || !morePending.getAsBoolean())
         && runners.tryAcquire()) {
