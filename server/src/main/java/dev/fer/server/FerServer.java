@@ -106,7 +106,8 @@ public final class FerServer implements AutoCloseable {
     engine = new InferenceEngine(catalog, injector.getInstance(Preprocessor.class),
         injector.getInstance(ChainRunner.class), new ArrayList<>(listeners),
         new InferenceEngine.Settings(config.integer("workers"), config.integer("queue-capacity"),
-            config.maxBatch(), config.longValue("max-batch-delay-us"), config.integer("batch-threads")));
+            config.maxBatch(), config.longValue("max-batch-delay-us"), config.longValue("max-batch-hold-us"),
+            config.integer("batch-threads")));
 
     health.setStatus("", ServingStatus.NOT_SERVING);
     health.setStatus(dev.fer.v1.RecognitionGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);

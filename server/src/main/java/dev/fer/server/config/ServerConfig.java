@@ -34,6 +34,9 @@ public final class ServerConfig {
       // benchmarks/results), 32 on CUDA/TensorRT, where bigger batches keep the GPU busy.
       Map.entry("max-batch", "auto"),
       Map.entry("max-batch-delay-us", "0"),
+      // How long prepared faces may be held back while the workers prepare more frames for the
+      // same batch (a few cheap face crops fill a batch in ~1 ms; a face detection takes longer).
+      Map.entry("max-batch-hold-us", "2000"),
       Map.entry("batch-threads", String.valueOf(Runtime.getRuntime().availableProcessors())),
       Map.entry("stream-window", "4"),
       Map.entry("max-message-bytes", String.valueOf(16 * 1024 * 1024)),

@@ -23,7 +23,7 @@ import java.util.function.BooleanSupplier;
  *
  * <p>When more frames are already waiting to be preprocessed ({@code morePending}), the queuing
  * thread does not run a small batch: it goes back to preprocess them, and the batch runs once it
- * is full or nothing is pending any more. Without this, every worker would preprocess one frame
+ * is full, nothing is pending any more, or its oldest faces have waited {@code maxHoldNanos}. Without this, every worker would preprocess one frame
  * and run it alone, and batches would stay at one face under exactly the load that needs them.
  * Whoever ends a piece of pending work calls {@link #runQueued()}, so no face is stranded.
  */
@@ -36,11 +36,17 @@ final class FaceBatcher implements AutoCloseable {
 
   /** Faces of one frame waiting for the chain. */
   record Job(Pipeline pipeline, GeneratorVariant variant, float[] faces, int count, boolean references,
-      CompletableFuture<ChainRunner.Output> result) {}
+      CompletableFuture<ChainRunner.Output> result, long queuedAt) {
+    Job(Pipeline pipeline, GeneratorVariant variant, float[] faces, int count, boolean references,
+        CompletableFuture<ChainRunner.Output> result) {
+      this(pipeline, variant, faces, count, references, result, System.nanoTime());
+    }
+  }
 
   private final ChainRunner chain;
   private final int maxBatch;
   private final long maxDelayNanos;
+  private final long maxHoldNanos;
   private final int capacity;
   private final ConcurrentLinkedDeque<Job> queue = new ConcurrentLinkedDeque<>();
   private final AtomicInteger queued = new AtomicInteger();
@@ -52,8 +58,9 @@ final class FaceBatcher implements AutoCloseable {
   private final AtomicLong batchedFaces = new AtomicLong();
   private volatile boolean closed;
 
-  FaceBatcher(ChainRunner chain, int maxBatch, long maxDelayNanos, int runners, int capacity,
+  FaceBatcher(ChainRunner chain, int maxBatch, long maxDelayNanos, long maxHoldNanos, int runners, int capacity,
       BooleanSupplier morePending, BatchObserver observer) {
+    this.maxHoldNanos = Math.max(0, maxHoldNanos);
     this.chain = chain;
     this.morePending = morePending;
     this.observer = observer;
@@ -84,14 +91,26 @@ final class FaceBatcher implements AutoCloseable {
    */
   void runQueued() {
     // Re-check after releasing: a job queued while we held the permit must not be stranded.
-    while (!queue.isEmpty() && (queuedFaces.get() >= maxBatch || !morePending.getAsBoolean())
-        && runners.tryAcquire()) {
+    while (!queue.isEmpty() && worthRunning() && runners.tryAcquire()) {
       try {
         runOneBatch();
       } finally {
         runners.release();
       }
     }
+  }
+
+  /**
+   * A batch is worth running when it is full, when no more frames are being prepared, or when
+   * its oldest faces have been held back long enough: with slow preprocessing (face detection
+   * on full frames) waiting for the batch to fill would cost more latency than batching saves.
+   */
+  private boolean worthRunning() {
+    if (queuedFaces.get() >= maxBatch || !morePending.getAsBoolean()) {
+      return true;
+    }
+    Job oldest = queue.peekFirst();
+    return oldest != null && System.nanoTime() - oldest.queuedAt() >= maxHoldNanos;
   }
 
   /** Mean faces per chain run so far, for metrics and the benchmark. */

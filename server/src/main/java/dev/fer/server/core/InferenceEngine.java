@@ -35,7 +35,8 @@ public final class InferenceEngine implements AutoCloseable {
   private final FaceBatcher batcher;
 
   /** Threads and limits of the engine; see {@code ServerConfig} for what each means. */
-  public record Settings(int workers, int queueCapacity, int maxBatch, long maxBatchDelayMicros, int batchThreads) {}
+  public record Settings(int workers, int queueCapacity, int maxBatch, long maxBatchDelayMicros, long maxBatchHoldMicros,
+      int batchThreads) {}
 
   public InferenceEngine(PipelineCatalog catalog, Preprocessor preprocessor, ChainRunner chain,
       List<FrameListener> listeners, Settings settings) {
@@ -58,7 +59,7 @@ public final class InferenceEngine implements AutoCloseable {
       }
     };
     this.batcher = new FaceBatcher(chain, settings.maxBatch(), settings.maxBatchDelayMicros() * 1000,
-        settings.batchThreads(), queueCapacity, () -> !workers.getQueue().isEmpty(), this::notifyBatch);
+        settings.maxBatchHoldMicros() * 1000, settings.batchThreads(), queueCapacity, () -> !workers.getQueue().isEmpty(), this::notifyBatch);
   }
 
   public PipelineCatalog catalog() {
