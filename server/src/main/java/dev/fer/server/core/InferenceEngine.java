@@ -55,11 +55,15 @@ public final class InferenceEngine implements AutoCloseable {
         }) {
       @Override
       protected void afterExecute(Runnable r, Throwable t) {
-        afterWork();
+        // The batcher holds back partial batches while frames wait here; the last one out runs them.
+        if (getQueue().isEmpty()) {
+          batcher.runQueued();
+        }
       }
     };
     this.batcher = new FaceBatcher(chain, settings.maxBatch(), settings.maxBatchDelayMicros() * 1000,
-        settings.maxBatchHoldMicros() * 1000, settings.batchThreads(), queueCapacity, () -> !workers.getQueue().isEmpty(), this::notifyBatch);
+        settings.maxBatchHoldMicros() * 1000, settings.batchThreads(), queueCapacity,
+        () -> !workers.getQueue().isEmpty(), this::notifyBatch);
   }
 
   public PipelineCatalog catalog() {
@@ -78,35 +82,27 @@ public final class InferenceEngine implements AutoCloseable {
   public CompletableFuture<FrameResult> submit(FrameTask task) {
     CompletableFuture<FrameResult> future = new CompletableFuture<>();
     long enqueued = System.nanoTime();
-    Runnable work = () -> {
-      if (task.cancelled().getAsBoolean()) {
-        future.completeExceptionally(new RecognitionException(RecognitionException.Kind.CANCELLED,
-            "the client cancelled the stream"));
-        return;
-      }
-      try {
-        prepareAndQueue(task, (System.nanoTime() - enqueued) / 1e6, future);
-      } catch (RecognitionException e) {
-        fail(task, future, e);
-      } catch (Throwable t) {
-        log.error("frame failed unexpectedly", t);
-        fail(task, future, new RecognitionException(RecognitionException.Kind.INTERNAL,
-            "internal error while recognising the frame: " + t, t));
-      }
-    };
     try {
-      workers.execute(work);
+      workers.execute(() -> {
+        if (task.cancelled().getAsBoolean()) {
+          future.completeExceptionally(new RecognitionException(RecognitionException.Kind.CANCELLED,
+              "the client cancelled the stream"));
+          return;
+        }
+        try {
+          prepareAndQueue(task, (System.nanoTime() - enqueued) / 1e6, future);
+        } catch (RecognitionException e) {
+          fail(task, future, e);
+        } catch (Throwable t) {
+          log.error("frame failed unexpectedly", t);
+          fail(task, future, new RecognitionException(RecognitionException.Kind.INTERNAL,
+              "internal error while recognising the frame: " + t, t));
+        }
+      });
     } catch (RejectedExecutionException e) {
       future.completeExceptionally(overloaded());
     }
     return future;
-  }
-
-  /** The batcher holds back small batches while frames wait for a worker; the last one out runs them. */
-  private void afterWork() {
-    if (workers.getQueue().isEmpty()) {
-      batcher.runQueued();
-    }
   }
 
   /**
