@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -23,9 +25,11 @@ import java.util.function.BooleanSupplier;
  *
  * <p>When more frames are already waiting to be preprocessed ({@code morePending}), the queuing
  * thread does not run a small batch: it goes back to preprocess them, and the batch runs once it
- * is full, nothing is pending any more, or its oldest faces have waited {@code maxHoldNanos}. Without this, every worker would preprocess one frame
- * and run it alone, and batches would stay at one face under exactly the load that needs them.
- * Whoever ends a piece of pending work calls {@link #runQueued()}, so no face is stranded.
+ * is full, nothing is pending any more, or its oldest faces have waited {@code maxHoldNanos}.
+ * Without this, every worker would preprocess one frame and run it alone, and batches would stay
+ * at one face under exactly the load that needs them. Whoever ends a piece of pending work calls
+ * {@link #runQueued()}, and a timer runs a held batch when its hold time is up, so no face waits
+ * longer than that for a worker to come back from slow preprocessing (a face detection).
  */
 final class FaceBatcher implements AutoCloseable {
   /** Told of every chain run, for the batch-size metric. */
@@ -56,6 +60,8 @@ final class FaceBatcher implements AutoCloseable {
   private final Semaphore runners;
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong batchedFaces = new AtomicLong();
+  private final ScheduledThreadPoolExecutor holdTimer;
+  private final AtomicBoolean holdTimerArmed = new AtomicBoolean();
   private volatile boolean closed;
 
   FaceBatcher(ChainRunner chain, int maxBatch, long maxDelayNanos, long maxHoldNanos, int runners, int capacity,
@@ -68,6 +74,12 @@ final class FaceBatcher implements AutoCloseable {
     this.maxDelayNanos = Math.max(0, maxDelayNanos);
     this.runners = new Semaphore(Math.max(1, runners));
     this.capacity = capacity;
+    this.holdTimer = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "fer-batch-hold-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    holdTimer.setRemoveOnCancelPolicy(true);
   }
 
   /**
@@ -97,6 +109,30 @@ final class FaceBatcher implements AutoCloseable {
       } finally {
         runners.release();
       }
+    }
+    if (!queue.isEmpty() && !worthRunning()) {
+      armHoldTimer();
+    }
+  }
+
+  /**
+   * Held faces run on the timer thread when their hold time is up, if no worker has run them by
+   * then (the workers may all be busy with slow preprocessing). One timer at a time; it re-arms
+   * for the next held faces through runQueued.
+   */
+  private void armHoldTimer() {
+    Job oldest = queue.peekFirst();
+    if (oldest == null || closed || !holdTimerArmed.compareAndSet(false, true)) {
+      return;
+    }
+    long delay = Math.max(0, oldest.queuedAt() + maxHoldNanos - System.nanoTime());
+    try {
+      holdTimer.schedule(() -> {
+        holdTimerArmed.set(false);
+        runQueued();
+      }, delay, TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      holdTimerArmed.set(false); // closing: close() runs what is queued
     }
   }
 
@@ -208,6 +244,7 @@ final class FaceBatcher implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    holdTimer.shutdownNow();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!queue.isEmpty() && System.nanoTime() < deadline) {
       if (runners.tryAcquire()) {
