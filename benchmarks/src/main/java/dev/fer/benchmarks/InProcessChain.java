@@ -14,6 +14,7 @@ import dev.fer.spi.PreparedFaces;
 import dev.fer.spi.Preprocessor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -47,20 +48,35 @@ final class InProcessChain implements AutoCloseable {
     return preprocessor.prepare(FrameInput.encoded(image, List.of(), crops), spec);
   }
 
-  /** Per-frame latency at batch 1 (preprocess + chain), one thread. */
-  Histogram latencyBatch1(List<byte[]> images, boolean crops, int frames) throws Exception {
-    Histogram h = new Histogram(3_600_000_000L, 3);
-    for (int i = 0; i < frames + 50; i++) {
+  /**
+   * Per-frame latency at batch 1 (preprocess + chain) on one thread for {@code seconds}, in
+   * microseconds, added to {@code total}; {@code stageUs} gets the same stage split the server
+   * reports (preprocess, generator, encoder, classifier). Returns the frames run.
+   */
+  long latencyBatch1(List<byte[]> images, boolean crops, double seconds, Histogram total,
+      Map<String, Histogram> stageUs) throws Exception {
+    long end = System.nanoTime() + (long) (seconds * 1e9);
+    long frames = 0;
+    for (int i = 0; System.nanoTime() < end; i++) {
       long t0 = System.nanoTime();
       PreparedFaces f = prepare(images.get(i % images.size()), crops);
-      if (f.count() > 0) {
-        chain.run(pipeline, variant, f.tensor(), f.count(), false);
+      long t1 = System.nanoTime();
+      ChainRunner.Output out = f.count() > 0 ? chain.run(pipeline, variant, f.tensor(), f.count(), false) : null;
+      long t2 = System.nanoTime();
+      total.recordValue(Math.max(1, (t2 - t0) / 1000));
+      record(stageUs, "preprocess", t1 - t0);
+      if (out != null) {
+        record(stageUs, "generator", out.generatorNanos());
+        record(stageUs, "encoder", out.encoderNanos());
+        record(stageUs, "classifier", out.classifierNanos());
       }
-      if (i >= 50) {
-        h.recordValue((System.nanoTime() - t0) / 1000);
-      }
+      frames++;
     }
-    return h;
+    return frames;
+  }
+
+  private static void record(Map<String, Histogram> stageUs, String stage, long nanos) {
+    stageUs.computeIfAbsent(stage, k -> new Histogram(3_600_000_000L, 3)).recordValue(Math.max(1, nanos / 1000));
   }
 
   /** Frames per second with {@code threads} threads each preprocessing and running batches. */

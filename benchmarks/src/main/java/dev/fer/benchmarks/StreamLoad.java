@@ -6,11 +6,14 @@ import dev.fer.v1.Image;
 import dev.fer.v1.RecognitionGrpc;
 import dev.fer.v1.RecognizeRequest;
 import dev.fer.v1.RecognizeResponse;
+import dev.fer.v1.StageTiming;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -25,8 +28,36 @@ import org.HdrHistogram.Histogram;
  * paced at a frame rate; per-frame latency from send to response, in microseconds.
  */
 final class StreamLoad {
+  /**
+   * stageUs: the server's own per-frame stage times (queue, preprocess, batch_wait, generator,
+   * encoder, classifier, and "in_server", their sum) as the responses report them, so the
+   * latency can be split into what the server spent on a frame and what the transport took.
+   */
   record Result(int streams, double fps, double seconds, long frames, long errors, long outOfOrder, Histogram latencyUs,
-      List<String> sampleErrors) {}
+      List<String> sampleErrors, Map<String, Histogram> stageUs) {
+
+    /** Rounds of the same phase as one: counts and times add up, histograms merge. */
+    static Result pooled(List<Result> rounds) {
+      Histogram latency = new Histogram(3);
+      Map<String, Histogram> stages = new TreeMap<>();
+      List<String> samples = new ArrayList<>();
+      long frames = 0;
+      long errors = 0;
+      long outOfOrder = 0;
+      double seconds = 0;
+      for (Result r : rounds) {
+        latency.add(r.latencyUs());
+        r.stageUs().forEach((k, v) -> stages.computeIfAbsent(k, x -> new Histogram(3)).add(v));
+        samples.addAll(r.sampleErrors().subList(0, Math.min(r.sampleErrors().size(), 3 - Math.min(3, samples.size()))));
+        frames += r.frames();
+        errors += r.errors();
+        outOfOrder += r.outOfOrder();
+        seconds += r.seconds();
+      }
+      return new Result(rounds.get(0).streams(), frames / seconds, seconds, frames, errors, outOfOrder, latency,
+          List.copyOf(samples), stages);
+    }
+  }
 
   private final List<ManagedChannel> channels;
   private final List<RecognizeRequest> frames = new ArrayList<>();
@@ -41,6 +72,7 @@ final class StreamLoad {
 
   Result run(int streams, double targetFps, int window, double seconds) throws InterruptedException {
     Recorder recorder = new Recorder(3);
+    ConcurrentHashMap<String, Recorder> stages = new ConcurrentHashMap<>();
     AtomicLong done = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     AtomicLong outOfOrder = new AtomicLong();
@@ -105,6 +137,14 @@ final class StreamLoad {
           if (t != null) {
             recorder.recordValue(Math.max(1, (System.nanoTime() - t) / 1000));
           }
+          if (r.getTimingsCount() > 0) {
+            double inServer = 0;
+            for (StageTiming st : r.getTimingsList()) {
+              stages.computeIfAbsent(st.getStage(), k -> new Recorder(3)).recordValue(micros(st.getMillis()));
+              inServer += st.getMillis();
+            }
+            stages.computeIfAbsent("in_server", k -> new Recorder(3)).recordValue(micros(inServer));
+          }
           if (r.getFrameId() <= lastId) {
             outOfOrder.incrementAndGet();
           }
@@ -155,7 +195,13 @@ final class StreamLoad {
       errors.addAndGet(finished.getCount());
       sampleErrors.add(finished.getCount() + " streams did not finish within " + ((long) seconds + 60) + " s");
     }
+    Map<String, Histogram> stageUs = new TreeMap<>();
+    stages.forEach((k, v) -> stageUs.put(k, v.getIntervalHistogram()));
     return new Result(streams, done.get() / elapsed, elapsed, done.get(), errors.get(), outOfOrder.get(),
-        recorder.getIntervalHistogram(), List.copyOf(sampleErrors));
+        recorder.getIntervalHistogram(), List.copyOf(sampleErrors), stageUs);
+  }
+
+  private static long micros(double millis) {
+    return Math.max(1, Math.round(millis * 1000));
   }
 }
