@@ -4,10 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -25,11 +23,10 @@ import java.util.function.BooleanSupplier;
  *
  * <p>When more frames are already waiting to be preprocessed ({@code morePending}), the queuing
  * thread does not run a small batch: it goes back to preprocess them, and the batch runs once it
- * is full, nothing is pending any more, or its oldest faces have waited {@code maxHoldNanos}.
- * Without this, every worker would preprocess one frame and run it alone, and batches would stay
- * at one face under exactly the load that needs them. Whoever ends a piece of pending work calls
- * {@link #runQueued()}, and a timer runs a held batch when its hold time is up, so no face waits
- * longer than that for a worker to come back from slow preprocessing (a face detection).
+ * is full, nothing is pending any more, or preparing one more frame would take its oldest faces
+ * past {@code maxHoldNanos}. Without this, every worker would preprocess one frame and run it
+ * alone, and batches would stay at one face under exactly the load that needs them. Whoever ends
+ * a piece of pending work calls {@link #runQueued()}, so no face is stranded.
  */
 final class FaceBatcher implements AutoCloseable {
   /** Told of every chain run, for the batch-size metric. */
@@ -60,8 +57,8 @@ final class FaceBatcher implements AutoCloseable {
   private final Semaphore runners;
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong batchedFaces = new AtomicLong();
-  private final ScheduledThreadPoolExecutor holdTimer;
-  private final AtomicBoolean holdTimerArmed = new AtomicBoolean();
+  /** Recent time to prepare one frame (moving average), told by the workers. */
+  private final AtomicLong prepareNanos = new AtomicLong();
   private volatile boolean closed;
 
   FaceBatcher(ChainRunner chain, int maxBatch, long maxDelayNanos, long maxHoldNanos, int runners, int capacity,
@@ -74,12 +71,6 @@ final class FaceBatcher implements AutoCloseable {
     this.maxDelayNanos = Math.max(0, maxDelayNanos);
     this.runners = new Semaphore(Math.max(1, runners));
     this.capacity = capacity;
-    this.holdTimer = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "fer-batch-hold-timer");
-      t.setDaemon(true);
-      return t;
-    });
-    holdTimer.setRemoveOnCancelPolicy(true);
   }
 
   /**
@@ -110,43 +101,27 @@ final class FaceBatcher implements AutoCloseable {
         runners.release();
       }
     }
-    if (!queue.isEmpty() && !worthRunning()) {
-      armHoldTimer();
-    }
-  }
-
-  /**
-   * Held faces run on the timer thread when their hold time is up, if no worker has run them by
-   * then (the workers may all be busy with slow preprocessing). One timer at a time; it re-arms
-   * for the next held faces through runQueued.
-   */
-  private void armHoldTimer() {
-    Job oldest = queue.peekFirst();
-    if (oldest == null || closed || !holdTimerArmed.compareAndSet(false, true)) {
-      return;
-    }
-    long delay = Math.max(0, oldest.queuedAt() + maxHoldNanos - System.nanoTime());
-    try {
-      holdTimer.schedule(() -> {
-        holdTimerArmed.set(false);
-        runQueued();
-      }, delay, TimeUnit.NANOSECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      holdTimerArmed.set(false); // closing: close() runs what is queued
-    }
   }
 
   /**
    * A batch is worth running when it is full, when no more frames are being prepared, or when
-   * its oldest faces have been held back long enough: with slow preprocessing (face detection
-   * on full frames) waiting for the batch to fill would cost more latency than batching saves.
+   * preparing one more frame would hold its oldest faces past the hold time. The hold can only
+   * be checked when a worker comes back, so the decision looks ahead by the recent preparation
+   * time: with slow preprocessing (face detection on full frames) batches run at once rather
+   * than wait a whole detection for one more face; cheap face crops fill the batch.
    */
   private boolean worthRunning() {
     if (queuedFaces.get() >= maxBatch || !morePending.getAsBoolean()) {
       return true;
     }
     Job oldest = queue.peekFirst();
-    return oldest != null && System.nanoTime() - oldest.queuedAt() >= maxHoldNanos;
+    return oldest != null && System.nanoTime() - oldest.queuedAt() + prepareNanos.get() >= maxHoldNanos;
+  }
+
+  /** A worker prepared a frame in this time; feeds the look-ahead of {@link #worthRunning()}. */
+  void preparedIn(long nanos) {
+    long old = prepareNanos.get();
+    prepareNanos.set(old == 0 ? nanos : old + (nanos - old) / 8); // racy by design: an estimate
   }
 
   /** Mean faces per chain run so far, for metrics and the benchmark. */
@@ -244,7 +219,6 @@ final class FaceBatcher implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    holdTimer.shutdownNow();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!queue.isEmpty() && System.nanoTime() < deadline) {
       if (runners.tryAcquire()) {

@@ -215,7 +215,9 @@ public final class InferenceEngine implements AutoCloseable {
       // The preprocessor cannot do what this frame needs (e.g. no face detector installed).
       throw new RecognitionException(RecognitionException.Kind.FAILED_PRECONDITION, e.getMessage());
     }
-    timings.put("preprocess", (System.nanoTime() - t0) / 1e6);
+    long prepared = System.nanoTime() - t0;
+    timings.put("preprocess", prepared / 1e6);
+    batcher.preparedIn(prepared);
 
     GeneratorVariant variant = pipeline.variants().acquire(task.variant(), task.routingKey());
     if (faces.count() == 0) {
