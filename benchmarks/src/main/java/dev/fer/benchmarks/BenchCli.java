@@ -103,7 +103,9 @@ public final class BenchCli implements Callable<Integer> {
       }
       r.put("inprocess_fps_by_batch_" + cores + "_threads", perBatch);
       r.put("inprocess_best_batch", bestBatch);
-      chain.latencyBatch1(imgs, crops, smoke ? 1 : 3, new Histogram(3), new LinkedHashMap<>());
+      Histogram warmLatency = new Histogram(3);
+      chain.latencyBatch1(imgs, crops, smoke ? 1 : 3, warmLatency, new LinkedHashMap<>());
+      double inProcessWarmP50 = warmLatency.getValueAtPercentile(50) / 1000.0;
       System.err.printf(Locale.ROOT, "in-process sweep (frames/s by batch, %d threads): %s%n", cores, perBatch);
 
       // 2. The server, in its own process, over gRPC on loopback, alternating with the in-process runs.
@@ -121,20 +123,31 @@ public final class BenchCli implements Callable<Integer> {
         load.run(throughputStreams, 0, 4, warm);
         load.run(1, 0, 1, warm / 3);
 
-        // 1 stream against in-process batch 1.
+        // 1 stream against in-process batch 1, and against the gRPC floor: a do-nothing service
+        // that holds each frame as long as the in-process chain took in the same round.
         Histogram inLatency = new Histogram(3);
         Map<String, Histogram> inStages = new LinkedHashMap<>();
         List<StreamLoad.Result> oneRounds = new ArrayList<>();
+        List<StreamLoad.Result> floorRounds = new ArrayList<>();
         List<Double> roundRatios = new ArrayList<>();
         long[] b0 = server.batches();
-        for (int i = 0; i < latencyRounds; i++) {
-          Histogram in = new Histogram(3);
-          chain.latencyBatch1(imgs, crops, latencyRound, in, inStages);
-          inLatency.add(in);
-          StreamLoad.Result res = load.run(1, 0, 1, latencyRound);
-          oneRounds.add(res);
-          roundRatios.add(res.latencyUs().getValueAtPercentile(50) / (double) in.getValueAtPercentile(50));
+        try (TransportFloor floor = new TransportFloor()) {
+          StreamLoad floorLoad = new StreamLoad(List.of(floor.channel()), imgs, crops);
+          floor.holdFor((long) (inProcessWarmP50 * 1e6));
+          floorLoad.run(1, 0, 1, warm / 3);
+          for (int i = 0; i < latencyRounds; i++) {
+            Histogram in = new Histogram(3);
+            chain.latencyBatch1(imgs, crops, latencyRound, in, inStages);
+            inLatency.add(in);
+            StreamLoad.Result res = load.run(1, 0, 1, latencyRound);
+            oneRounds.add(res);
+            roundRatios.add(res.latencyUs().getValueAtPercentile(50) / (double) in.getValueAtPercentile(50));
+            floor.holdFor(in.getValueAtPercentile(50) * 1000);
+            floorRounds.add(floorLoad.run(1, 0, 1, latencyRound));
+          }
         }
+        StreamLoad.Result floorResult = StreamLoad.Result.pooled(floorRounds);
+        double floorP50 = floorResult.latencyUs().getValueAtPercentile(50) / 1000.0;
         double inP50 = inLatency.getValueAtPercentile(50) / 1000.0;
         r.put("inprocess_b1_p50_ms", inP50);
         r.put("inprocess_b1_p99_ms", inLatency.getValueAtPercentile(99) / 1000.0);
@@ -143,6 +156,9 @@ public final class BenchCli implements Callable<Integer> {
         System.err.printf(Locale.ROOT, "in-process batch 1: p50 %.3f ms; stage p50 (ms): %s%n", inP50, p50s(inStages));
         phase(r, "server_1_stream", one, server, b0);
         r.put("p50_1_stream_ratio_across_rounds", spread(roundRatios));
+        r.put("grpc_floor_1_stream_p50_ms", floorP50);
+        System.err.printf(Locale.ROOT, "gRPC floor (a do-nothing service holding each frame for the in-process p50): "
+            + "p50 %.3f ms = %.3f x in-process%n", floorP50, floorP50 / inP50);
 
         // 16 streams flat out against in-process at the best batch.
         List<StreamLoad.Result> manyRounds = new ArrayList<>();
@@ -178,6 +194,7 @@ public final class BenchCli implements Callable<Integer> {
         double p99Many = many.latencyUs().getValueAtPercentile(99) / 1000.0;
         Map<String, Double> ratios = new LinkedHashMap<>();
         ratios.put("p50_1_stream_over_inprocess_p50 (target <= 1.15)", p50One / inP50);
+        ratios.put("p50_1_stream_grpc_floor_over_inprocess_p50 (no server can do better)", floorP50 / inP50);
         ratios.put("fps_" + throughputStreams + "_streams_over_inprocess_best (target >= 0.85)", many.fps() / bestFps);
         ratios.put("p99_over_p50_" + throughputStreams + "_streams (target <= 4)", p99Many / p50Many);
         r.put("ratios", ratios);
