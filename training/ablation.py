@@ -34,13 +34,13 @@ from .train_generators import build_gen_data, train_all_generators
 CK_VARIANTS = ["identity", "autoencoder", "vae", "gan", "true_neutral"]
 
 
-def run_fold(k, folds, ck, fer, pre, fer_state, gen_steps, epochs, out_dir: Path):
+def run_fold(k, folds, ck, fer, pre, fer_state, gen_steps, epochs, out_dir: Path, seed: int = 0):
     path = out_dir / f"fold_{k}.json"
     if path.exists():
         return json.loads(path.read_text())
     t0 = time.time()
     tr, te = folds[k]
-    setup(100 + k)
+    setup(100 + k + 1000 * seed)  # seed 0 = the original runs' seeds
     # gen_steps == 0: use the FER2013-only generators as they are (they never saw CK+ at all).
     gens = train_all_generators(build_gen_data(fer, ck.subset(tr)), gen_steps, init=pre) if gen_steps else pre
     refs = ck_refs(gens, ck)
@@ -50,7 +50,7 @@ def run_fold(k, folds, ck, fer, pre, fer_state, gen_steps, epochs, out_dir: Path
         quality[v] = reference_quality(refs[v][te_pairs], ck.neutral[te_pairs])
     state = train_encoder(ck.x[tr], ck.y[tr], {v: r[tr] for v, r in refs.items()}, len(CK_CLASSES),
                           epochs, init={"encoder": fer_state["encoder"]}, bs=64, lr=1e-3,
-                          seed=k, tag=f"ck fold {k}")
+                          seed=k + 1000 * seed, tag=f"ck fold {k}")
     res = {"fold": k, "test_subjects": sorted(set(ck.subject[te].tolist())), "quality": quality,
            "predictions": {}, "seconds": 0}
     for v in CK_VARIANTS:
@@ -301,13 +301,15 @@ def main(argv=None):
     ap.add_argument("--jobs", type=int, default=1, help="parallel fold workers (1 thread each)")
     ap.add_argument("--gen-steps", type=int, default=None, help="per-fold generator fine-tune steps")
     ap.add_argument("--epochs", type=int, default=None, help="per-fold encoder epochs")
+    ap.add_argument("--seed", type=int, default=0,
+                    help="another seed for every fold's training (same folds), to see the run-to-run spread")
     ap.add_argument("--report-only", action="store_true", help="no training: report the folds already computed")
     args = ap.parse_args(argv)
     cfg = MODES[args.mode]
     gen_steps = cfg["gen_finetune"] if args.gen_steps is None else args.gen_steps
     epochs = args.epochs or cfg["ck_epochs"]
     ckpt = args.ckpt or CHECKPOINTS_DIR / args.mode
-    fold_dir = ckpt / f"ablation_folds_{args.folds}_{gen_steps}_{epochs}"
+    fold_dir = ckpt / (f"ablation_folds_{args.folds}_{gen_steps}_{epochs}" + (f"_seed{args.seed}" if args.seed else ""))
     fold_dir.mkdir(parents=True, exist_ok=True)
     setup(0)
     ck = load_ck()
@@ -321,7 +323,8 @@ def main(argv=None):
             ids = todo[j::args.jobs]
             if ids:
                 cmd = [sys.executable, "-m", "training.ablation", "--mode", args.mode, "--folds", str(args.folds),
-                       "--fold-ids", ",".join(map(str, ids)), "--gen-steps", str(gen_steps), "--epochs", str(epochs)]
+                       "--fold-ids", ",".join(map(str, ids)), "--gen-steps", str(gen_steps), "--epochs", str(epochs),
+                       "--seed", str(args.seed)]
                 if args.ckpt:
                     cmd += ["--ckpt", str(args.ckpt)]
                 procs.append(subprocess.Popen(cmd, env={**os.environ, "FER_THREADS": "1"}))
@@ -333,7 +336,7 @@ def main(argv=None):
         pre = torch.load(ckpt / "gen_pretrain.pt")
         fer_state = torch.load(ckpt / "fer_encoder.pt")
         for k in todo:
-            run_fold(k, folds, ck, fer, pre, fer_state, gen_steps, epochs, fold_dir)
+            run_fold(k, folds, ck, fer, pre, fer_state, gen_steps, epochs, fold_dir, args.seed)
     if args.fold_ids:
         return 0
 
