@@ -80,13 +80,6 @@ public final class BenchCli implements Callable<Integer> {
     r.put("server_args", serverArgs);
     int cores = Runtime.getRuntime().availableProcessors();
 
-    // The machine's speed drifts by tens of percent within seconds to minutes (a shared VM), so
-    // each target's two sides are measured in short alternating rounds, not one after the other:
-    // 1 s rounds for latency, 2.5 s rounds for throughput (16 streams need a moment to fill).
-    int latencyRounds = Math.max(1, (int) Math.round(seconds));
-    double latencyRound = seconds / latencyRounds;
-    int throughputRounds = Math.max(1, (int) Math.round(seconds / 2.5));
-    double throughputRound = seconds / throughputRounds;
     try (InProcessChain chain = new InProcessChain(inProcessConfig())) {
       r.put("inprocess_variant", chain.variantName());
       // 1. The in-process limit at every batch size (this also warms its JIT).
@@ -123,79 +116,26 @@ public final class BenchCli implements Callable<Integer> {
         load.run(throughputStreams, 0, 4, warm);
         load.run(1, 0, 1, warm / 3);
 
-        // 1 stream against in-process batch 1, and against the gRPC floor: a do-nothing service
-        // that holds each frame as long as the in-process chain took in the same round.
-        Histogram inLatency = new Histogram(3);
-        Map<String, Histogram> inStages = new LinkedHashMap<>();
-        List<StreamLoad.Result> oneRounds = new ArrayList<>();
-        List<StreamLoad.Result> floorRounds = new ArrayList<>();
-        List<Double> roundRatios = new ArrayList<>();
-        long[] b0 = server.batches();
-        try (TransportFloor floor = new TransportFloor()) {
-          StreamLoad floorLoad = new StreamLoad(List.of(floor.channel()), imgs, crops);
-          floor.holdFor((long) (inProcessWarmP50 * 1e6));
-          floorLoad.run(1, 0, 1, warm / 3);
-          for (int i = 0; i < latencyRounds; i++) {
-            Histogram in = new Histogram(3);
-            chain.latencyBatch1(imgs, crops, latencyRound, in, inStages);
-            inLatency.add(in);
-            StreamLoad.Result res = load.run(1, 0, 1, latencyRound);
-            oneRounds.add(res);
-            roundRatios.add(res.latencyUs().getValueAtPercentile(50) / (double) in.getValueAtPercentile(50));
-            floor.holdFor(in.getValueAtPercentile(50) * 1000);
-            floorRounds.add(floorLoad.run(1, 0, 1, latencyRound));
-          }
-        }
-        StreamLoad.Result floorResult = StreamLoad.Result.pooled(floorRounds);
-        double floorP50 = floorResult.latencyUs().getValueAtPercentile(50) / 1000.0;
-        double inP50 = inLatency.getValueAtPercentile(50) / 1000.0;
-        r.put("inprocess_b1_p50_ms", inP50);
-        r.put("inprocess_b1_p99_ms", inLatency.getValueAtPercentile(99) / 1000.0);
-        r.put("inprocess_b1_stage_p50_ms", p50s(inStages));
-        StreamLoad.Result one = StreamLoad.Result.pooled(oneRounds);
-        System.err.printf(Locale.ROOT, "in-process batch 1: p50 %.3f ms; stage p50 (ms): %s%n", inP50, p50s(inStages));
-        phase(r, "server_1_stream", one, server, b0);
-        r.put("p50_1_stream_ratio_across_rounds", spread(roundRatios));
-        r.put("grpc_floor_1_stream_p50_ms", floorP50);
-        System.err.printf(Locale.ROOT, "gRPC floor (a do-nothing service holding each frame for the in-process p50): "
-            + "p50 %.3f ms = %.3f x in-process%n", floorP50, floorP50 / inP50);
-
-        // 16 streams flat out against in-process at the best batch.
-        List<StreamLoad.Result> manyRounds = new ArrayList<>();
-        List<Double> inFps = new ArrayList<>();
-        double serverCpu = 0;
-        double clientCpu = 0;
-        long[] b1 = server.batches();
-        for (int i = 0; i < throughputRounds; i++) {
-          inFps.add(chain.throughput(imgs, crops, bestBatch, cores, throughputRound));
-          double cpu0 = server.cpuSeconds();
-          double clientCpu0 = ownCpuSeconds();
-          manyRounds.add(load.run(throughputStreams, 0, 4, throughputRound));
-          serverCpu += server.cpuSeconds() - cpu0;
-          clientCpu += ownCpuSeconds() - clientCpu0;
-        }
-        double bestFps = inFps.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-        r.put("inprocess_best_fps", bestFps);
-        r.put("inprocess_best_fps_across_rounds", spread(inFps));
-        System.err.printf(Locale.ROOT, "in-process batch %d: %.0f frames/s (rounds %s)%n", bestBatch, bestFps, spread(inFps));
-        StreamLoad.Result many = StreamLoad.Result.pooled(manyRounds);
-        phase(r, "server_" + throughputStreams + "_streams", many, server, b1);
-        r.put("server_" + throughputStreams + "_streams_cpu_cores", serverCpu / many.seconds());
-        // The load generator shares this machine: what it used is what the server could not.
-        r.put("load_generator_" + throughputStreams + "_streams_cpu_cores", clientCpu / many.seconds());
+        // The machine's speed drifts by tens of percent within seconds to minutes (a shared VM), so
+        // each target's two sides are measured in short alternating rounds, not one after the other.
+        Latency latency = compareLatency(r, chain, load, server, imgs, inProcessWarmP50, warm);
+        Throughput throughput = compareThroughput(r, chain, load, server, imgs, bestBatch, cores);
 
         long[] b2 = server.batches();
         StreamLoad.Result paced = load.run(pacedStreams, fps, 8, seconds);
         phase(r, "server_" + pacedStreams + "_streams_at_" + (int) fps + "fps", paced, server, b2);
         r.put("server_rss_mib_after", server.rssMiB());
 
-        double p50One = one.latencyUs().getValueAtPercentile(50) / 1000.0;
+        double p50One = latency.server().latencyUs().getValueAtPercentile(50) / 1000.0;
+        StreamLoad.Result many = throughput.server();
         double p50Many = many.latencyUs().getValueAtPercentile(50) / 1000.0;
         double p99Many = many.latencyUs().getValueAtPercentile(99) / 1000.0;
         Map<String, Double> ratios = new LinkedHashMap<>();
-        ratios.put("p50_1_stream_over_inprocess_p50 (target <= 1.15)", p50One / inP50);
-        ratios.put("p50_1_stream_grpc_floor_over_inprocess_p50 (no server can do better)", floorP50 / inP50);
-        ratios.put("fps_" + throughputStreams + "_streams_over_inprocess_best (target >= 0.85)", many.fps() / bestFps);
+        ratios.put("p50_1_stream_over_inprocess_p50 (target <= 1.15)", p50One / latency.inProcessP50());
+        ratios.put("p50_1_stream_grpc_floor_over_inprocess_p50 (no server can do better)",
+            latency.floorP50() / latency.inProcessP50());
+        ratios.put("fps_" + throughputStreams + "_streams_over_inprocess_best (target >= 0.85)",
+            many.fps() / throughput.inProcessFps());
         ratios.put("p99_over_p50_" + throughputStreams + "_streams (target <= 4)", p99Many / p50Many);
         r.put("ratios", ratios);
         for (ManagedChannel ch : channels) {
@@ -229,6 +169,84 @@ public final class BenchCli implements Callable<Integer> {
       }
     }
     return config;
+  }
+
+  private record Latency(double inProcessP50, StreamLoad.Result server, double floorP50) {}
+
+  /**
+   * 1 stream against in-process batch 1 and against the gRPC floor (a do-nothing service that
+   * holds each frame as long as the in-process chain took in the same round), in 1 s rounds.
+   */
+  private Latency compareLatency(Map<String, Object> r, InProcessChain chain, StreamLoad load, ServerProcess server,
+      List<byte[]> imgs, double warmP50Ms, double warmSeconds) throws Exception {
+    int rounds = Math.max(1, (int) Math.round(seconds));
+    double round = seconds / rounds;
+    Histogram inLatency = new Histogram(3);
+    Map<String, Histogram> inStages = new LinkedHashMap<>();
+    List<StreamLoad.Result> serverRounds = new ArrayList<>();
+    List<StreamLoad.Result> floorRounds = new ArrayList<>();
+    List<Double> roundRatios = new ArrayList<>();
+    long[] batches = server.batches();
+    try (TransportFloor floor = new TransportFloor()) {
+      StreamLoad floorLoad = new StreamLoad(List.of(floor.channel()), imgs, crops);
+      floor.holdFor((long) (warmP50Ms * 1e6));
+      floorLoad.run(1, 0, 1, warmSeconds / 3);
+      for (int i = 0; i < rounds; i++) {
+        Histogram in = new Histogram(3);
+        chain.latencyBatch1(imgs, crops, round, in, inStages);
+        inLatency.add(in);
+        StreamLoad.Result res = load.run(1, 0, 1, round);
+        serverRounds.add(res);
+        roundRatios.add(res.latencyUs().getValueAtPercentile(50) / (double) in.getValueAtPercentile(50));
+        floor.holdFor(in.getValueAtPercentile(50) * 1000);
+        floorRounds.add(floorLoad.run(1, 0, 1, round));
+      }
+    }
+    double inP50 = inLatency.getValueAtPercentile(50) / 1000.0;
+    double floorP50 = StreamLoad.Result.pooled(floorRounds).latencyUs().getValueAtPercentile(50) / 1000.0;
+    r.put("inprocess_b1_p50_ms", inP50);
+    r.put("inprocess_b1_p99_ms", inLatency.getValueAtPercentile(99) / 1000.0);
+    r.put("inprocess_b1_stage_p50_ms", p50s(inStages));
+    System.err.printf(Locale.ROOT, "in-process batch 1: p50 %.3f ms; stage p50 (ms): %s%n", inP50, p50s(inStages));
+    StreamLoad.Result one = StreamLoad.Result.pooled(serverRounds);
+    phase(r, "server_1_stream", one, server, batches);
+    r.put("p50_1_stream_ratio_across_rounds", spread(roundRatios));
+    r.put("grpc_floor_1_stream_p50_ms", floorP50);
+    System.err.printf(Locale.ROOT, "gRPC floor (a do-nothing service holding each frame for the in-process p50): "
+        + "p50 %.3f ms = %.3f x in-process%n", floorP50, floorP50 / inP50);
+    return new Latency(inP50, one, floorP50);
+  }
+
+  private record Throughput(double inProcessFps, StreamLoad.Result server) {}
+
+  /** N streams flat out against the in-process chain at its best batch, in 2.5 s rounds. */
+  private Throughput compareThroughput(Map<String, Object> r, InProcessChain chain, StreamLoad load,
+      ServerProcess server, List<byte[]> imgs, int bestBatch, int cores) throws Exception {
+    int rounds = Math.max(1, (int) Math.round(seconds / 2.5));
+    double round = seconds / rounds;
+    List<StreamLoad.Result> serverRounds = new ArrayList<>();
+    List<Double> inFps = new ArrayList<>();
+    double serverCpu = 0;
+    double clientCpu = 0;
+    long[] batches = server.batches();
+    for (int i = 0; i < rounds; i++) {
+      inFps.add(chain.throughput(imgs, crops, bestBatch, cores, round));
+      double cpu0 = server.cpuSeconds();
+      double clientCpu0 = ownCpuSeconds();
+      serverRounds.add(load.run(throughputStreams, 0, 4, round));
+      serverCpu += server.cpuSeconds() - cpu0;
+      clientCpu += ownCpuSeconds() - clientCpu0;
+    }
+    double bestFps = inFps.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    r.put("inprocess_best_fps", bestFps);
+    r.put("inprocess_best_fps_across_rounds", spread(inFps));
+    System.err.printf(Locale.ROOT, "in-process batch %d: %.0f frames/s (rounds %s)%n", bestBatch, bestFps, spread(inFps));
+    StreamLoad.Result many = StreamLoad.Result.pooled(serverRounds);
+    phase(r, "server_" + throughputStreams + "_streams", many, server, batches);
+    r.put("server_" + throughputStreams + "_streams_cpu_cores", serverCpu / many.seconds());
+    // The load generator shares this machine: what it used is what the server could not.
+    r.put("load_generator_" + throughputStreams + "_streams_cpu_cores", clientCpu / many.seconds());
+    return new Throughput(bestFps, many);
   }
 
   private static void phase(Map<String, Object> r, String name, StreamLoad.Result res, ServerProcess server,
