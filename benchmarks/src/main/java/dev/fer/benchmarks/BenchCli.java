@@ -1,6 +1,7 @@
 package dev.fer.benchmarks;
 
 import dev.fer.server.config.ServerConfig;
+import dev.fer.v1.DropPolicy;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.InetAddress;
@@ -45,6 +46,10 @@ public final class BenchCli implements Callable<Integer> {
   @Option(names = "--fps", description = "Frames per second per stream in the paced phase. Default 15.")
   double fps = 15;
 
+  @Option(names = "--paced-drop-policy", description = "Drop policy of the paced streams: BLOCK (default, never drop) "
+      + "or LATEST (the server drops stale frames when it falls behind; they are counted, not answered).")
+  DropPolicy pacedDropPolicy = DropPolicy.BLOCK;
+
   @Option(names = "--smoke", description = "A short run for CI: 3 s phases, figures printed, nothing asserted.")
   boolean smoke;
 
@@ -78,6 +83,7 @@ public final class BenchCli implements Callable<Integer> {
     r.put("seconds_per_phase", seconds);
     r.put("compared_phases_alternate_in_rounds_of_seconds", Map.of("latency", 1.0, "throughput", 2.5));
     r.put("server_args", serverArgs);
+    r.put("paced_drop_policy", pacedDropPolicy.name());
     int cores = Runtime.getRuntime().availableProcessors();
 
     try (InProcessChain chain = new InProcessChain(inProcessConfig())) {
@@ -122,7 +128,7 @@ public final class BenchCli implements Callable<Integer> {
         Throughput throughput = compareThroughput(r, chain, load, server, imgs, bestBatch, cores);
 
         long[] b2 = server.batches();
-        StreamLoad.Result paced = load.run(pacedStreams, fps, 8, seconds);
+        StreamLoad.Result paced = load.run(pacedStreams, fps, 8, seconds, pacedDropPolicy);
         phase(r, "server_" + pacedStreams + "_streams_at_" + (int) fps + "fps", paced, server, b2);
         r.put("server_rss_mib_after", server.rssMiB());
 
@@ -260,6 +266,7 @@ public final class BenchCli implements Callable<Integer> {
     m.put("fps", res.fps());
     m.put("errors", res.errors());
     m.put("out_of_order", res.outOfOrder());
+    m.put("dropped_by_server", res.dropped());
     m.put("p50_ms", h.getValueAtPercentile(50) / 1000.0);
     m.put("p90_ms", h.getValueAtPercentile(90) / 1000.0);
     m.put("p99_ms", h.getValueAtPercentile(99) / 1000.0);
@@ -272,9 +279,9 @@ public final class BenchCli implements Callable<Integer> {
       m.put("sample_errors", String.join(" | ", res.sampleErrors()));
     }
     r.put(name, m);
-    System.err.printf(Locale.ROOT, "%s: %.0f frames/s, p50 %.2f ms, p99 %.2f ms, errors %d, RSS %.0f MiB, mean batch %.1f%n",
-        name, res.fps(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0, res.errors(),
-        server.rssMiB(), m.get("mean_batch_faces"));
+    System.err.printf(Locale.ROOT, "%s: %.0f frames/s, p50 %.2f ms, p99 %.2f ms, errors %d, dropped %d, RSS %.0f MiB, "
+        + "mean batch %.1f%n", name, res.fps(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
+        res.errors(), res.dropped(), server.rssMiB(), m.get("mean_batch_faces"));
     System.err.println("  server-reported stage p50 (ms): " + stageP50);
   }
 

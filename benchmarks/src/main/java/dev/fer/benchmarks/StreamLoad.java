@@ -1,12 +1,14 @@
 package dev.fer.benchmarks;
 
 import com.google.protobuf.ByteString;
+import dev.fer.v1.DropPolicy;
 import dev.fer.v1.EncodedImage;
 import dev.fer.v1.Image;
 import dev.fer.v1.RecognitionGrpc;
 import dev.fer.v1.RecognizeRequest;
 import dev.fer.v1.RecognizeResponse;
 import dev.fer.v1.StageTiming;
+import dev.fer.v1.StreamOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -33,8 +35,8 @@ final class StreamLoad {
    * encoder, classifier, and "in_server", their sum) as the responses report them, so the
    * latency can be split into what the server spent on a frame and what the transport took.
    */
-  record Result(int streams, double fps, double seconds, long frames, long errors, long outOfOrder, Histogram latencyUs,
-      List<String> sampleErrors, Map<String, Histogram> stageUs) {
+  record Result(int streams, double fps, double seconds, long frames, long errors, long outOfOrder, long dropped,
+      Histogram latencyUs, List<String> sampleErrors, Map<String, Histogram> stageUs) {
 
     /** Rounds of the same phase as one: counts and times add up, histograms merge. */
     static Result pooled(List<Result> rounds) {
@@ -44,6 +46,7 @@ final class StreamLoad {
       long frames = 0;
       long errors = 0;
       long outOfOrder = 0;
+      long dropped = 0;
       double seconds = 0;
       for (Result r : rounds) {
         latency.add(r.latencyUs());
@@ -52,10 +55,11 @@ final class StreamLoad {
         frames += r.frames();
         errors += r.errors();
         outOfOrder += r.outOfOrder();
+        dropped += r.dropped();
         seconds += r.seconds();
       }
-      return new Result(rounds.get(0).streams(), frames / seconds, seconds, frames, errors, outOfOrder, latency,
-          List.copyOf(samples), stages);
+      return new Result(rounds.get(0).streams(), frames / seconds, seconds, frames, errors, outOfOrder, dropped,
+          latency, List.copyOf(samples), stages);
     }
   }
 
@@ -71,11 +75,21 @@ final class StreamLoad {
   }
 
   Result run(int streams, double targetFps, int window, double seconds) throws InterruptedException {
+    return run(streams, targetFps, window, seconds, DropPolicy.BLOCK);
+  }
+
+  /**
+   * With {@link DropPolicy#LATEST} the server drops stale frames when it falls behind and names
+   * them in the next response; those are counted as dropped, not as answered.
+   */
+  Result run(int streams, double targetFps, int window, double seconds, DropPolicy policy)
+      throws InterruptedException {
     Recorder recorder = new Recorder(3);
     ConcurrentHashMap<String, Recorder> stages = new ConcurrentHashMap<>();
     AtomicLong done = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     AtomicLong outOfOrder = new AtomicLong();
+    AtomicLong dropped = new AtomicLong();
     CountDownLatch finished = new CountDownLatch(streams);
     List<String> sampleErrors = java.util.Collections.synchronizedList(new ArrayList<>());
     ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2);
@@ -128,11 +142,20 @@ final class StreamLoad {
         private void sendOne() {
           long id = next++;
           sentAt.put(id, System.nanoTime());
-          out.onNext(frames.get((int) ((id + stream * 31L) % frames.size())).toBuilder().setFrameId(id).build());
+          RecognizeRequest.Builder frame = frames.get((int) ((id + stream * 31L) % frames.size())).toBuilder().setFrameId(id);
+          if (id == 0 && policy != DropPolicy.BLOCK) {
+            frame.setStreamOptions(StreamOptions.newBuilder().setDropPolicy(policy));
+          }
+          out.onNext(frame.build());
         }
 
         @Override
         public void onNext(RecognizeResponse r) {
+          for (long id : r.getDroppedFrameIdsList()) {
+            if (sentAt.remove(id) != null) {
+              dropped.incrementAndGet();
+            }
+          }
           Long t = sentAt.remove(r.getFrameId());
           if (t != null) {
             recorder.recordValue(Math.max(1, (System.nanoTime() - t) / 1000));
@@ -197,7 +220,7 @@ final class StreamLoad {
     }
     Map<String, Histogram> stageUs = new TreeMap<>();
     stages.forEach((k, v) -> stageUs.put(k, v.getIntervalHistogram()));
-    return new Result(streams, done.get() / elapsed, elapsed, done.get(), errors.get(), outOfOrder.get(),
+    return new Result(streams, done.get() / elapsed, elapsed, done.get(), errors.get(), outOfOrder.get(), dropped.get(),
         recorder.getIntervalHistogram(), List.copyOf(sampleErrors), stageUs);
   }
 
