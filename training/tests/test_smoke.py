@@ -87,3 +87,21 @@ def test_tiny_pipeline_end_to_end(tmp_path):
             else:
                 logits = sess.run(None, {"embedding": emb})[0]
                 assert logits.shape == (2, len(classes)) and np.isfinite(logits).all()
+
+
+def test_seed_summary_pairs_each_run_with_its_own_identity(tmp_path):
+    from training.seed_summary import summary
+    accs = [{"identity": 0.90, "autoencoder": 0.92, "vae": 0.90, "gan": 0.91, "true_neutral": 0.95},
+            {"identity": 0.94, "autoencoder": 0.95, "vae": 0.93, "gan": 0.95, "true_neutral": 0.96}]
+    dirs = []
+    for i, a in enumerate(accs):
+        d = tmp_path / f"run{i}"
+        d.mkdir()
+        (d / "ablation.json").write_text(json.dumps({"ckplus": {"variants": {v: {"accuracy": x} for v, x in a.items()}}}))
+        dirs.append(str(d))
+    text = summary(dirs)
+    ae = next(line for line in text.splitlines() if line.startswith("| autoencoder "))
+    cells = [c.strip() for c in ae.strip("|").split("|")]
+    assert cells[3] == "0.9350"      # mean of 0.92 and 0.95
+    assert cells[5] == "+0.0150"     # mean of the paired differences +0.02 and +0.01
+    assert cells[6] == "0.0050"      # sd 0.00707 / sqrt(2)
