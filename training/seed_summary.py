@@ -15,7 +15,16 @@ VARIANTS = ["identity", "autoencoder", "vae", "gan", "true_neutral"]
 
 
 def summary(run_dirs):
-    runs = [json.loads((Path(d) / "ablation.json").read_text()) for d in run_dirs]
+    runs = []
+    for d in run_dirs:
+        f = Path(d) / "ablation.json"
+        if not f.is_file():
+            raise SystemExit(f"seed_summary: {f} not found (give folders written by training.ablation --out)")
+        r = json.loads(f.read_text())
+        missing = [v for v in VARIANTS if v not in r.get("ckplus", {}).get("variants", {})]
+        if missing:
+            raise SystemExit(f"seed_summary: {f} has no CK+ results for {', '.join(missing)}")
+        runs.append(r)
     acc = {v: [r["ckplus"]["variants"][v]["accuracy"] for r in runs] for v in VARIANTS}
     n = len(runs)
     lines = ["# CK+ ablation over training seeds", "",

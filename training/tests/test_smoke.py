@@ -105,3 +105,9 @@ def test_seed_summary_pairs_each_run_with_its_own_identity(tmp_path):
     assert cells[3] == "0.9350"      # mean of 0.92 and 0.95
     assert cells[5] == "+0.0150"     # mean of the paired differences +0.02 and +0.01
     assert cells[6] == "0.0050"      # sd 0.00707 / sqrt(2)
+
+
+def test_seed_summary_refuses_a_folder_without_a_report(tmp_path):
+    from training.seed_summary import summary
+    with pytest.raises(SystemExit, match="ablation.json not found"):
+        summary([str(tmp_path)])

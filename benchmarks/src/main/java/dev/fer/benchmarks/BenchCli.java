@@ -48,7 +48,18 @@ public final class BenchCli implements Callable<Integer> {
 
   @Option(names = "--paced-drop-policy", description = "Drop policy of the paced streams: BLOCK (default, never drop) "
       + "or LATEST (the server drops stale frames when it falls behind; they are counted, not answered).")
-  DropPolicy pacedDropPolicy = DropPolicy.BLOCK;
+  PacedPolicy pacedDropPolicy = PacedPolicy.BLOCK;
+
+  /** The drop policies a client can ask for (the proto enum also has its unset and unknown values). */
+  enum PacedPolicy {
+    BLOCK(DropPolicy.BLOCK), LATEST(DropPolicy.LATEST);
+
+    final DropPolicy proto;
+
+    PacedPolicy(DropPolicy proto) {
+      this.proto = proto;
+    }
+  }
 
   @Option(names = "--smoke", description = "A short run for CI: 3 s phases, figures printed, nothing asserted.")
   boolean smoke;
@@ -64,7 +75,7 @@ public final class BenchCli implements Callable<Integer> {
   List<String> serverJavaOptions = new ArrayList<>();
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new BenchCli()).execute(args));
+    System.exit(new CommandLine(new BenchCli()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
   }
 
   @Override
@@ -128,7 +139,7 @@ public final class BenchCli implements Callable<Integer> {
         Throughput throughput = compareThroughput(r, chain, load, server, imgs, bestBatch, cores);
 
         long[] b2 = server.batches();
-        StreamLoad.Result paced = load.run(pacedStreams, fps, 8, seconds, pacedDropPolicy);
+        StreamLoad.Result paced = load.run(pacedStreams, fps, 8, seconds, pacedDropPolicy.proto);
         phase(r, "server_" + pacedStreams + "_streams_at_" + (int) fps + "fps", paced, server, b2);
         r.put("server_rss_mib_after", server.rssMiB());
 
