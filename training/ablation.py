@@ -162,28 +162,40 @@ def aggregate(fold_results, k):
     return ck_out
 
 
-TRIED = [
-    "## What was tried, and the limits of this run", "",
-    "* Generators: plain encoder-decoder (no skips, 128-d latent) trained with L1 to the true neutral on CK+ "
-    "pairs and neutral->itself on FER2013 neutral faces; VAE (KL weight 5e-4, started from the autoencoder, mean "
-    "latent at inference); GAN (LSGAN PatchGAN critic on real neutral faces, unpaired FER2013 expressive faces, "
-    "low-frequency identity L1; started from the autoencoder). All sized for 2 CPU cores (0.35-0.5 M params) and "
-    "trained for a few hundred steps only.",
-    "* Encoder: shared-weight CNN, embedding from [f(face) - f(reference); f(face)] (f(face) keeps the identity "
-    "variant usable), cross-entropy with label smoothing + supervised contrastive loss; ONE encoder trained with "
-    "the generator variant drawn per sample, so the comparison is of reference variants fed to the same shipped "
-    "encoder, not of separately trained pipelines.",
-    "{ck_generators}",
-    "* Not done for lack of CPU time (2 shared cores, ~2 h in all): longer training (FER2013 SOTA-like accuracy "
-    "needs far larger networks and ~100 epochs), per-variant encoders, {not_done}repeated "
-    "seeds. The 0.72 (FER2013) and 0.97 (CK+) targets are not reached; the figures above are what was measured.",
-    "* Epoch counts were fixed before looking at validation figures, except that the CK+ encoder epochs were "
-    "raised (8 -> 20 per fold) after a first run whose fold encoders were still underfitting their own training "
-    "data (that first run: training/results/full/ablation.md, if present); and the FER2013 encoder epochs were "
-    "raised (8 in mode `long` -> 26 in mode `xlong`) after the `long` run, whose validation figures were "
-    "visible, because its training accuracy (0.59) showed it was still underfitting (that run: "
-    "training/results/long/ablation.md). The epoch count was chosen by the CPU time left, not tuned on validation.",
-]
+def tried(gen_steps):
+    """The report's closing section; what the CK+ folds did depends on --gen-steps."""
+    if gen_steps:
+        ck_generators = ("* CK+ folds start from the FER2013 encoder and the FER2013-only generators, and fine-tune "
+                         f"the generators for {gen_steps} steps on the CK+ pairs of the fold's training "
+                         "subjects only, so CK+ test subjects are never seen by any model of their fold.")
+        not_done = ""
+    else:
+        ck_generators = ("* CK+ folds start from the FER2013 encoder and use the FER2013-only generators (no per-fold "
+                         "fine-tuning on CK+ pairs for lack of CPU time), so CK+ test subjects are never seen by any "
+                         "model of their fold.")
+        not_done = "per-fold generator fine-tuning, "
+    return [
+        "## What was tried, and the limits of this run", "",
+        "* Generators: plain encoder-decoder (no skips, 128-d latent) trained with L1 to the true neutral on CK+ "
+        "pairs and neutral->itself on FER2013 neutral faces; VAE (KL weight 5e-4, started from the autoencoder, mean "
+        "latent at inference); GAN (LSGAN PatchGAN critic on real neutral faces, unpaired FER2013 expressive faces, "
+        "low-frequency identity L1; started from the autoencoder). All sized for 2 CPU cores (0.35-0.5 M params) and "
+        "trained for a few hundred steps only.",
+        "* Encoder: shared-weight CNN, embedding from [f(face) - f(reference); f(face)] (f(face) keeps the identity "
+        "variant usable), cross-entropy with label smoothing + supervised contrastive loss; ONE encoder trained with "
+        "the generator variant drawn per sample, so the comparison is of reference variants fed to the same shipped "
+        "encoder, not of separately trained pipelines.",
+        ck_generators,
+        "* Not done for lack of CPU time (2 shared cores, ~2 h in all): longer training (FER2013 SOTA-like accuracy "
+        "needs far larger networks and ~100 epochs), per-variant encoders, " + not_done + "repeated "
+        "seeds. The 0.72 (FER2013) and 0.97 (CK+) targets are not reached; the figures above are what was measured.",
+        "* Epoch counts were fixed before looking at validation figures, except that the CK+ encoder epochs were "
+        "raised (8 -> 20 per fold) after a first run whose fold encoders were still underfitting their own training "
+        "data (that first run: training/results/full/ablation.md, if present); and the FER2013 encoder epochs were "
+        "raised (8 in mode `long` -> 26 in mode `xlong`) after the `long` run, whose validation figures were "
+        "visible, because its training accuracy (0.59) showed it was still underfitting (that run: "
+        "training/results/long/ablation.md). The epoch count was chosen by the CPU time left, not tuned on validation.",
+    ]
 
 
 def write_report(res, path_md: Path):
@@ -225,18 +237,7 @@ def write_report(res, path_md: Path):
         for k, p in parts.items():
             L.append(f"| {k} | {p['bytes'] / 1024:.0f} | {p['latency_ms_median']:.3f} | {p['latency_ms_p90']:.3f} |")
         L.append("")
-    if res.get("fold_gen_steps"):
-        ck_generators = ("* CK+ folds start from the FER2013 encoder and the FER2013-only generators, and fine-tune "
-                         f"the generators for {res['fold_gen_steps']} steps on the CK+ pairs of the fold's training "
-                         "subjects only, so CK+ test subjects are never seen by any model of their fold.")
-        not_done = ""
-    else:
-        ck_generators = ("* CK+ folds start from the FER2013 encoder and use the FER2013-only generators (no per-fold "
-                         "fine-tuning on CK+ pairs for lack of CPU time), so CK+ test subjects are never seen by any "
-                         "model of their fold.")
-        not_done = "per-fold generator fine-tuning, "
-    tried = [t.replace("{ck_generators}", ck_generators).replace("{not_done}", not_done) for t in TRIED]
-    L += ["## Verdict", ""] + res.get("verdict", []) + [""] + tried + ["", "![generators](generators.png)", ""]
+    L += ["## Verdict", ""] + res.get("verdict", []) + [""] + tried(res.get("fold_gen_steps")) + ["", "![generators](generators.png)", ""]
     path_md.write_text("\n".join(L))
 
 

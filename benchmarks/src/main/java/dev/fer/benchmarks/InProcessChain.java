@@ -51,12 +51,11 @@ final class InProcessChain implements AutoCloseable {
   /**
    * Per-frame latency at batch 1 (preprocess + chain) on one thread for {@code seconds}, in
    * microseconds, added to {@code total}; {@code stageUs} gets the same stage split the server
-   * reports (preprocess, generator, encoder, classifier). Returns the frames run.
+   * reports (preprocess, generator, encoder, classifier).
    */
-  long latencyBatch1(List<byte[]> images, boolean crops, double seconds, Histogram total,
+  void latencyBatch1(List<byte[]> images, boolean crops, double seconds, Histogram total,
       Map<String, Histogram> stageUs) throws Exception {
     long end = System.nanoTime() + (long) (seconds * 1e9);
-    long frames = 0;
     for (int i = 0; System.nanoTime() < end; i++) {
       long t0 = System.nanoTime();
       PreparedFaces f = prepare(images.get(i % images.size()), crops);
@@ -70,9 +69,7 @@ final class InProcessChain implements AutoCloseable {
         record(stageUs, "encoder", out.encoderNanos());
         record(stageUs, "classifier", out.classifierNanos());
       }
-      frames++;
     }
-    return frames;
   }
 
   private static void record(Map<String, Histogram> stageUs, String stage, long nanos) {

@@ -51,7 +51,7 @@ final class StreamLoad {
       for (Result r : rounds) {
         latency.add(r.latencyUs());
         r.stageUs().forEach((k, v) -> stages.computeIfAbsent(k, x -> new Histogram(3)).add(v));
-        samples.addAll(r.sampleErrors().subList(0, Math.min(r.sampleErrors().size(), 3 - Math.min(3, samples.size()))));
+        r.sampleErrors().stream().limit(3 - samples.size()).forEach(samples::add);
         frames += r.frames();
         errors += r.errors();
         outOfOrder += r.outOfOrder();
