@@ -186,15 +186,19 @@ def tried(gen_steps):
         "the generator variant drawn per sample, so the comparison is of reference variants fed to the same shipped "
         "encoder, not of separately trained pipelines.",
         ck_generators,
-        "* Not done for lack of CPU time (2 shared cores, ~2 h in all): longer training (FER2013 SOTA-like accuracy "
-        "needs far larger networks and ~100 epochs), per-variant encoders, " + not_done + "repeated "
-        "seeds. The 0.72 (FER2013) and 0.97 (CK+) targets are not reached; the figures above are what was measured.",
+        "* Not done for lack of CPU time (2 shared cores): far larger networks trained for ~100+ epochs (what "
+        "FER2013 accuracies near 0.72 take), per-variant encoders, " + not_done + "repeated "
+        "seeds in this protocol (done for the per-fold-generator protocol: "
+        "training/results/ckplus-fold-generators/seeds.md). The 0.72 (FER2013) and 0.97 (CK+) targets are not reached; the figures above are what was measured.",
         "* Epoch counts were fixed before looking at validation figures, except that the CK+ encoder epochs were "
         "raised (8 -> 20 per fold) after a first run whose fold encoders were still underfitting their own training "
         "data (that first run: training/results/full/ablation.md, if present); and the FER2013 encoder epochs were "
         "raised (8 in mode `long` -> 26 in mode `xlong`) after the `long` run, whose validation figures were "
         "visible, because its training accuracy (0.59) showed it was still underfitting (that run: "
-        "training/results/long/ablation.md). The epoch count was chosen by the CPU time left, not tuned on validation.",
+        "training/results/long/ablation.md); mode `x2long` trains `xlong`'s encoder 40 epochs more (a second "
+        "one-cycle schedule from its weights; 66 epochs in all) because `xlong`'s training accuracy (0.68) showed "
+        "it was still underfitting (that run: training/results/xlong/ablation.md). Epoch counts were chosen by "
+        "the CPU time left, not tuned on validation.",
     ]
 
 

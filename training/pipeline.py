@@ -38,6 +38,11 @@ MODES = {
     # xlong = long with 26 FER2013 encoder epochs: long's encoder was still underfitting (train
     # accuracy 0.59 after 8). Same generators: copy gen_*.pt from long/.
     "xlong": dict(fer_per_class=None, gen_pretrain=240, gen_finetune=120, fer_epochs=26, ck_epochs=20),
+    # x2long = xlong's FER2013 encoder trained 40 more epochs (a second one-cycle schedule, warm
+    # restart from checkpoints/xlong/fer_encoder.pt; same generators: copy gen_*.pt from xlong/).
+    # xlong's encoder was still underfitting (train accuracy 0.68 at epoch 26).
+    "x2long": dict(fer_per_class=None, gen_pretrain=240, gen_finetune=120, fer_epochs=40, ck_epochs=20,
+                   fer_init="xlong", fer_init_epochs=26),
 }
 GEN_NAMES = ["autoencoder", "vae", "gan"]
 QUALITY_NOTE = ("ckplus_reference_*: L1 (grey levels) / SSIM vs the true neutral frame on CK+ test subjects of "
@@ -119,7 +124,13 @@ def main(argv=None):
     def fer_train():
         refs = fer_refs(gens, fer.x)
         log("FER2013 references precomputed")
-        return train_encoder(fer.x, fer.y, refs, len(FER_CLASSES), cfg["fer_epochs"], tag="fer")
+        init = None
+        if cfg.get("fer_init"):
+            init_path = CHECKPOINTS_DIR / cfg["fer_init"] / "fer_encoder.pt"
+            assert init_path.exists(), f"missing {init_path}: train mode {cfg['fer_init']} first"
+            init = torch.load(init_path)
+            log(f"FER2013 encoder warm-started from {init_path}")
+        return train_encoder(fer.x, fer.y, refs, len(FER_CLASSES), cfg["fer_epochs"], init=init, tag="fer")
     fer_state = cached(ckpt / "fer_encoder.pt", fer_train)
     if args.stop_after == "fer":
         return 0
@@ -163,15 +174,17 @@ def main(argv=None):
                 m[f"generator-{v}"]["note"] = QUALITY_NOTE
         return m
 
+    # A warm-started encoder has had its initialisation's epochs too.
+    fer_epochs_total = cfg["fer_epochs"] + cfg.get("fer_init_epochs", 0)
     sample = to_tensor(val.x[:4])
     export_pipeline(args.models / "fer2013", "fer2013", "FER2013-trained generative-contrastive pipeline",
                     FER_CLASSES, gens, fer_state,
                     {"generator": {**data_note, **steps, "command": cmd},
                      "encoder": {"data": "FER2013 train (28,709 images)" if not cfg["fer_per_class"] else
                                  f"FER2013 train subset ({len(fer.y)} images)",
-                                 "epochs": cfg["fer_epochs"], "generators": "autoencoder/vae/gan/identity drawn per sample",
+                                 "epochs": fer_epochs_total, "generators": "autoencoder/vae/gan/identity drawn per sample",
                                  "command": cmd},
-                     "classifier": {"data": "FER2013 train", "epochs": cfg["fer_epochs"], "command": cmd}},
+                     "classifier": {"data": "FER2013 train", "epochs": fer_epochs_total, "command": cmd}},
                     metrics_fer(), sample)
     # The exported ONNX chain must reproduce PyTorch's validation predictions.
     logits = run_onnx_pipeline(args.models / "fer2013", "autoencoder", sample.numpy())
