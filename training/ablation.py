@@ -360,7 +360,9 @@ def main(argv=None):
                         (f"per fold {gen_steps} generator fine-tune steps on the training subjects' CK+ pairs (batch 64)" if gen_steps else
                          "generators = the FER2013-only pretrained generators (never fine-tuned on CK+ pairs: no CPU time for per-fold fine-tuning)")
                         + f" and {epochs} encoder epochs per fold; "
-                        f"FER2013 encoder trained {cfg['fer_epochs']} epochs"
+                        f"FER2013 encoder trained {cfg['fer_epochs'] + cfg.get('fer_init_epochs', 0)} epochs"
+                        + (f" ({cfg['fer_init_epochs']} in mode `{cfg['fer_init']}`, then {cfg['fer_epochs']} more)"
+                           if cfg.get("fer_init") else "")
                         + (f" on {cfg['fer_per_class']} images/class" if cfg["fer_per_class"] else " on all of train")
                         + ". One shared encoder per setting, variant drawn per sample (not one encoder per variant)."),
            "fer2013_validation": {v: {k: m[k] for k in ("accuracy", "macro_f1", "per_class_recall", "n")}

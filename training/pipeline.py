@@ -84,6 +84,19 @@ def fer_validation(state, gens, val):
     return out
 
 
+def fer_warm_start(cfg: dict):
+    """The FER2013 encoder+classifier a mode continues from (cfg 'fer_init' names the mode), or None."""
+    if not cfg.get("fer_init"):
+        return None
+    path = CHECKPOINTS_DIR / cfg["fer_init"] / "fer_encoder.pt"
+    if not path.exists():
+        raise SystemExit(f"missing {path}: this mode continues mode {cfg['fer_init']}'s FER2013 encoder; "
+                         f"run `python3 -m training.pipeline --mode {cfg['fer_init']} --stop-after fer` first "
+                         "(training/run_full.sh does)")
+    log(f"FER2013 encoder warm-started from {path}")
+    return torch.load(path)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mode", choices=sorted(MODES), default="quick")
@@ -124,12 +137,7 @@ def main(argv=None):
     def fer_train():
         refs = fer_refs(gens, fer.x)
         log("FER2013 references precomputed")
-        init = None
-        if cfg.get("fer_init"):
-            init_path = CHECKPOINTS_DIR / cfg["fer_init"] / "fer_encoder.pt"
-            assert init_path.exists(), f"missing {init_path}: train mode {cfg['fer_init']} first"
-            init = torch.load(init_path)
-            log(f"FER2013 encoder warm-started from {init_path}")
+        init = fer_warm_start(cfg)
         return train_encoder(fer.x, fer.y, refs, len(FER_CLASSES), cfg["fer_epochs"], init=init, tag="fer")
     fer_state = cached(ckpt / "fer_encoder.pt", fer_train)
     if args.stop_after == "fer":

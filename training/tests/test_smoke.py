@@ -111,3 +111,17 @@ def test_seed_summary_refuses_a_folder_without_a_report(tmp_path):
     from training.seed_summary import summary
     with pytest.raises(SystemExit, match="ablation.json not found"):
         summary([str(tmp_path)])
+
+
+def test_warm_start_continues_the_named_modes_encoder(tmp_path, monkeypatch):
+    import torch
+    from training import pipeline
+    monkeypatch.setattr(pipeline, "CHECKPOINTS_DIR", tmp_path)
+    cfg = dict(pipeline.MODES["x2long"])
+    assert pipeline.fer_warm_start(dict(pipeline.MODES["xlong"])) is None
+    with pytest.raises(SystemExit, match="run `python3 -m training.pipeline --mode xlong --stop-after fer`"):
+        pipeline.fer_warm_start(cfg)
+    (tmp_path / "xlong").mkdir()
+    state = {"encoder": {"w": torch.ones(2)}, "classifier": None}
+    torch.save(state, tmp_path / "xlong" / "fer_encoder.pt")
+    assert torch.equal(pipeline.fer_warm_start(cfg)["encoder"]["w"], torch.ones(2))
