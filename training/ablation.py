@@ -173,7 +173,7 @@ def tried(gen_steps):
         ck_generators = ("* CK+ folds start from the FER2013 encoder and use the FER2013-only generators (no per-fold "
                          "fine-tuning on CK+ pairs for lack of CPU time), so CK+ test subjects are never seen by any "
                          "model of their fold.")
-        not_done = "per-fold generator fine-tuning, "
+        not_done = "per-fold generator fine-tuning"
     return [
         "## What was tried, and the limits of this run", "",
         "* Generators: plain encoder-decoder (no skips, 128-d latent) trained with L1 to the true neutral on CK+ "
@@ -187,9 +187,9 @@ def tried(gen_steps):
         "encoder, not of separately trained pipelines.",
         ck_generators,
         "* Not done for lack of CPU time (2 shared cores): far larger networks trained for ~100+ epochs (what "
-        "FER2013 accuracies near 0.72 take), per-variant encoders, " + not_done + "repeated "
-        "seeds in this protocol (done for the per-fold-generator protocol: "
-        "training/results/ckplus-fold-generators/seeds.md). The 0.72 (FER2013) and 0.97 (CK+) targets are not reached; the figures above are what was measured.",
+        "FER2013 accuracies near 0.72 take), per-variant encoders" + (", " + not_done if not_done else "")
+        + ". Run-to-run spread over training seeds: training/results/seeds.md and "
+        "training/results/ckplus-fold-generators/seeds.md. The 0.72 (FER2013) and 0.97 (CK+) targets are not reached; the figures above are what was measured.",
         "* Epoch counts were fixed before looking at validation figures, except that the CK+ encoder epochs were "
         "raised (8 -> 20 per fold) after a first run whose fold encoders were still underfitting their own training "
         "data (that first run: training/results/full/ablation.md, if present); and the FER2013 encoder epochs were "
