@@ -27,7 +27,7 @@ from .common import (CHECKPOINTS_DIR, CK_CLASSES, FER_CLASSES, GEN_VARIANTS, MOD
                      RESULTS_DIR, log, setup, to_tensor)
 from .data import load_ck, load_fer, subject_folds
 from .evaluate import classification_metrics, reference_quality
-from .pipeline import MODES, ck_refs, fer_validation
+from .pipeline import MODES, ck_refs, fer_epochs_total, fer_validation
 from .train_encoder import predict, train_encoder
 from .train_generators import build_gen_data, train_all_generators
 
@@ -360,8 +360,9 @@ def main(argv=None):
                         (f"per fold {gen_steps} generator fine-tune steps on the training subjects' CK+ pairs (batch 64)" if gen_steps else
                          "generators = the FER2013-only pretrained generators (never fine-tuned on CK+ pairs: no CPU time for per-fold fine-tuning)")
                         + f" and {epochs} encoder epochs per fold; "
-                        f"FER2013 encoder trained {cfg['fer_epochs'] + cfg.get('fer_init_epochs', 0)} epochs"
-                        + (f" ({cfg['fer_init_epochs']} in mode `{cfg['fer_init']}`, then {cfg['fer_epochs']} more)"
+                        f"FER2013 encoder trained {fer_epochs_total(cfg)} epochs"
+                        + (f" ({fer_epochs_total(MODES[cfg['fer_init']])} in mode `{cfg['fer_init']}`, "
+                           f"then {cfg['fer_epochs']} more)"
                            if cfg.get("fer_init") else "")
                         + (f" on {cfg['fer_per_class']} images/class" if cfg["fer_per_class"] else " on all of train")
                         + ". One shared encoder per setting, variant drawn per sample (not one encoder per variant)."),

@@ -42,8 +42,13 @@ MODES = {
     # restart from checkpoints/xlong/fer_encoder.pt; same generators: copy gen_*.pt from xlong/).
     # xlong's encoder was still underfitting (train accuracy 0.68 at epoch 26).
     "x2long": dict(fer_per_class=None, gen_pretrain=240, gen_finetune=120, fer_epochs=40, ck_epochs=20,
-                   fer_init="xlong", fer_init_epochs=26),
+                   fer_init="xlong"),
 }
+
+
+def fer_epochs_total(cfg: dict) -> int:
+    """FER2013 encoder epochs in all: a warm-started mode adds those of the mode it continues."""
+    return cfg["fer_epochs"] + (fer_epochs_total(MODES[cfg["fer_init"]]) if cfg.get("fer_init") else 0)
 GEN_NAMES = ["autoencoder", "vae", "gan"]
 QUALITY_NOTE = ("ckplus_reference_*: L1 (grey levels) / SSIM vs the true neutral frame on CK+ test subjects of "
                 "the subject-independent folds, measured with the FER2013-only pretrained generator of this "
@@ -182,17 +187,15 @@ def main(argv=None):
                 m[f"generator-{v}"]["note"] = QUALITY_NOTE
         return m
 
-    # A warm-started encoder has had its initialisation's epochs too.
-    fer_epochs_total = cfg["fer_epochs"] + cfg.get("fer_init_epochs", 0)
     sample = to_tensor(val.x[:4])
     export_pipeline(args.models / "fer2013", "fer2013", "FER2013-trained generative-contrastive pipeline",
                     FER_CLASSES, gens, fer_state,
                     {"generator": {**data_note, **steps, "command": cmd},
                      "encoder": {"data": "FER2013 train (28,709 images)" if not cfg["fer_per_class"] else
                                  f"FER2013 train subset ({len(fer.y)} images)",
-                                 "epochs": fer_epochs_total, "generators": "autoencoder/vae/gan/identity drawn per sample",
+                                 "epochs": fer_epochs_total(cfg), "generators": "autoencoder/vae/gan/identity drawn per sample",
                                  "command": cmd},
-                     "classifier": {"data": "FER2013 train", "epochs": fer_epochs_total, "command": cmd}},
+                     "classifier": {"data": "FER2013 train", "epochs": fer_epochs_total(cfg), "command": cmd}},
                     metrics_fer(), sample)
     # The exported ONNX chain must reproduce PyTorch's validation predictions.
     logits = run_onnx_pipeline(args.models / "fer2013", "autoencoder", sample.numpy())
