@@ -122,9 +122,11 @@ def subject_folds(subjects: np.ndarray, k: int = 10, seed: int = 0):
 
 
 def augment(x: torch.Tensor, *companions: torch.Tensor, max_rot=10.0, max_shift=0.08,
-            scale=(0.93, 1.07), p_flip=0.5):
+            scale=(0.93, 1.07), p_flip=0.5, erase_p=0.0, erase_frac=(1 / 6, 1 / 2)):
     """Random flip + small rotation/shift/scale, applied identically to x and its companions
-    (e.g. the reference face), so a face and its reference stay aligned."""
+    (e.g. the reference face), so a face and its reference stay aligned. erase_p: chance of
+    blanking one random rectangle (same place in face and reference; an occlusion), each side a
+    random fraction in erase_frac of the image's."""
     n = x.shape[0]
     ang = (torch.rand(n) * 2 - 1) * math.radians(max_rot)
     sc = torch.empty(n).uniform_(*scale)
@@ -136,11 +138,19 @@ def augment(x: torch.Tensor, *companions: torch.Tensor, max_rot=10.0, max_shift=
     grid = F.affine_grid(theta, list(x.shape), align_corners=False)
     outs = [F.grid_sample(t, grid, padding_mode="border", align_corners=False)
             for t in (x,) + companions]
+    if erase_p > 0:
+        h, w = x.shape[-2:]
+        for i in torch.nonzero(torch.rand(n) < erase_p).flatten().tolist():
+            eh, ew = (random.randint(int(d * erase_frac[0]), int(d * erase_frac[1])) for d in (h, w))
+            top, left = random.randint(0, h - eh), random.randint(0, w - ew)
+            for o in outs:
+                o[i, :, top:top + eh, left:left + ew] = 0.0
     return outs[0] if not companions else outs
 
 
-def batches(n: int, bs: int, shuffle=True, drop_last=True):
-    idx = np.random.permutation(n) if shuffle else np.arange(n)
+def batches(n: int, bs: int, shuffle=True, drop_last=True, order=None):
+    """Index batches over n samples; `order` (length n) replaces the shuffled order."""
+    idx = order if order is not None else np.random.permutation(n) if shuffle else np.arange(n)
     stop = n - (n % bs if drop_last and n >= bs else 0)
     for i in range(0, stop, bs):
         yield idx[i:i + bs]

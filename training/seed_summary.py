@@ -1,10 +1,11 @@
 """Run-to-run spread of the CK+ ablation: one table over several runs of the same folds with other
-training seeds (`training.ablation --seed N --out DIR`).
+training seeds (`training.ablation --seed N --out DIR`), or with other fold fine-tuning recipes
+(`--recipe`, with `--title` and `--out`).
 
     /usr/bin/python3 -m training.seed_summary training/results/ckplus-fold-generators \
         training/results/ckplus-fold-generators/seed1 training/results/ckplus-fold-generators/seed2
 
-Writes seeds.md beside the first run's report and prints it.
+Writes seeds.md beside the first run's report (or --out) and prints it.
 """
 import argparse
 import json
@@ -14,7 +15,11 @@ from pathlib import Path
 VARIANTS = ["identity", "autoencoder", "vae", "gan", "true_neutral"]
 
 
-def summary(run_dirs):
+SEEDS_TITLE = "CK+ ablation over training seeds"
+SEEDS_INTRO = "runs of the same subject-independent folds, each with other training seeds (`training.ablation --seed`)"
+
+
+def summary(run_dirs, title=SEEDS_TITLE, intro=SEEDS_INTRO):
     runs = []
     for d in run_dirs:
         f = Path(d) / "ablation.json"
@@ -27,9 +32,8 @@ def summary(run_dirs):
         runs.append(r)
     acc = {v: [r["ckplus"]["variants"][v]["accuracy"] for r in runs] for v in VARIANTS}
     n = len(runs)
-    lines = ["# CK+ ablation over training seeds", "",
-             f"{n} runs of the same subject-independent folds, each with other training seeds "
-             "(`training.ablation --seed`); pooled 10-fold accuracy per run. Reports: "
+    lines = [f"# {title}", "",
+             f"{n} {intro}; pooled 10-fold accuracy per run. Reports: "
              + ", ".join(f"`{d}/ablation.md`" for d in run_dirs) + ".", "",
              "| reference | " + " | ".join(f"run {i + 1}" for i in range(n)) + " | mean | sd | mean - identity | "
              "standard error of that difference |",
@@ -54,9 +58,12 @@ def summary(run_dirs):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("runs", nargs="+", help="folders with an ablation.json each (same folds)")
+    ap.add_argument("--title", default=SEEDS_TITLE)
+    ap.add_argument("--intro", default=SEEDS_INTRO, help="what the runs are, after their count")
+    ap.add_argument("--out", type=Path, default=None, help="markdown file (default: seeds.md in the first run)")
     args = ap.parse_args(argv)
-    text = summary(args.runs)
-    (Path(args.runs[0]) / "seeds.md").write_text(text)
+    text = summary(args.runs, args.title, args.intro)
+    (args.out or Path(args.runs[0]) / "seeds.md").write_text(text)
     print(text)
 
 

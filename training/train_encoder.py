@@ -30,11 +30,23 @@ def _refs_for(idx, faces, refs: dict, names: list, rng):
     return ref
 
 
+def _balanced_order(y, rng) -> np.ndarray:
+    """One epoch's sample order, every class drawn equally often (same epoch length)."""
+    y = np.asarray(y)
+    counts = np.bincount(y)
+    p = 1.0 / counts[y]
+    return rng.choice(len(y), size=len(y), replace=True, p=p / p.sum())
+
+
 def train_encoder(x_u8, y, refs: dict, n_classes: int, epochs: int, init: dict = None,
                   bs: int = 128, lr: float = 2e-3, wd: float = 5e-4, variants=None,
-                  eval_fn=None, seed: int = 0, tag: str = "enc"):
+                  eval_fn=None, seed: int = 0, tag: str = "enc", balanced: bool = False,
+                  aug: dict = None):
     """x_u8 uint8 [N,48,48], y int [N], refs {variant: float32 [N,1,48,48]}.
     init: {'encoder': state, 'classifier': state} to fine-tune from (classifier optional).
+    balanced: draw each epoch's samples class-balanced (with replacement), for small, skewed
+    sets such as CK+ (contempt has a quarter of surprise's images).
+    aug: keyword overrides for data.augment (rotation, shift, scale, flip).
     eval_fn(enc, cls, epoch) -> str is called after each epoch for logging only."""
     rng = np.random.RandomState(seed)
     variants = variants or ["identity"] + sorted(refs)
@@ -53,10 +65,11 @@ def train_encoder(x_u8, y, refs: dict, n_classes: int, epochs: int, init: dict =
         enc.train()
         cls.train()
         tot = n = correct = 0
-        for idx in batches(len(y), bs):
+        order = _balanced_order(y, rng) if balanced else None
+        for idx in batches(len(y), bs, order=order):
             face = to_tensor(x_u8[idx])
             ref = _refs_for(idx, face, refs, variants, rng)
-            face, ref = augment(face, ref)
+            face, ref = augment(face, ref, **(aug or {}))
             emb = enc(face, ref)
             logits = cls(emb)
             target = yt[idx]

@@ -27,6 +27,25 @@ def test_augment_keeps_face_and_reference_aligned():
     assert a.shape == x.shape and torch.allclose(a, b)
 
 
+def test_occlusion_blanks_the_same_rectangle_in_face_and_reference():
+    from training.data import augment
+    x = torch.rand(16, 1, 48, 48) + 1.0  # no zeros before erasing
+    a, b = augment(x, x.clone(), erase_p=1.0, max_rot=0.0, max_shift=0.0, scale=(1.0, 1.0), p_flip=0.0)
+    erased = (a == 0)
+    assert torch.equal(erased, b == 0)
+    frac = erased.flatten(1).float().mean(1)
+    assert bool((frac >= (8 / 48) ** 2 - 1e-6).all()) and bool((frac <= 0.25 + 1e-6).all())
+
+
+def test_balanced_order_draws_every_class_about_equally():
+    from training.train_encoder import _balanced_order
+    y = np.array([0] * 900 + [1] * 90 + [2] * 10)
+    order = _balanced_order(y, np.random.RandomState(0))
+    assert len(order) == len(y)
+    counts = np.bincount(y[order], minlength=3)
+    assert counts.min() > 0.8 * len(y) / 3, counts
+
+
 def test_identity_generator_export(tmp_path):
     import onnx
     import onnxruntime as ort
