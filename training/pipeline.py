@@ -45,7 +45,8 @@ MODES = {
                    fer_init="xlong"),
     # x3long = x2long's FER2013 encoder trained 30 more epochs with stronger augmentation (larger
     # rotation/shift/scale, a random occlusion): at epoch 66 training accuracy (0.75) was 0.10 above
-    # validation, so more epochs of the same data alone would mostly widen that gap.
+    # validation, so more epochs of the same data alone would mostly widen that gap. Result: FER2013
+    # validation unchanged within noise, CK+ folds worse (training/results/x3long/): not shipped.
     "x3long": dict(fer_per_class=None, gen_pretrain=240, gen_finetune=120, fer_epochs=30, ck_epochs=20,
                    fer_init="x2long",
                    fer_aug=dict(max_rot=15.0, max_shift=0.12, scale=(0.88, 1.12), erase_p=0.5)),
