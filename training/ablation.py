@@ -59,7 +59,7 @@ def run_fold(k, folds, ck, fer, pre, fer_state, gen_steps, epochs, out_dir: Path
     for v in ["autoencoder", "vae", "gan"]:
         quality[v] = reference_quality(refs[v][te_pairs], ck.neutral[te_pairs])
     state = train_encoder(ck.x[tr], ck.y[tr], {v: r[tr] for v, r in refs.items()}, len(CK_CLASSES),
-                          epochs, init={"encoder": fer_state["encoder"]}, bs=64,
+                          epochs, init={"encoder": fer_state["encoder"], "arch": fer_state.get("arch")}, bs=64,
                           seed=k + 1000 * seed, tag=f"ck fold {k}", **CK_RECIPES[recipe])
     res = {"fold": k, "test_subjects": sorted(set(ck.subject[te].tolist())), "quality": quality,
            "predictions": {}, "seconds": 0}

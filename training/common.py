@@ -61,6 +61,18 @@ def git_commit() -> str:
         return "uncommitted"
 
 
+def device() -> torch.device:
+    """Where training runs: $FER_DEVICE (cpu, cuda, cuda:1), else the GPU when torch sees one.
+    Checkpoints and exports are always CPU tensors, so a model trained on a GPU exports the same."""
+    name = os.environ.get("FER_DEVICE") or ("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def cpu_state(module: torch.nn.Module) -> dict:
+    """A state_dict copy on the CPU (what checkpoints and export expect)."""
+    return {k: v.detach().cpu().clone() for k, v in module.state_dict().items()}
+
+
 def setup(seed: int = 0, threads: int = None):
     """Deterministic-ish seeding; 2 CPU threads by default (the target machine has 2 cores)."""
     threads = threads or int(os.environ.get("FER_THREADS", "2"))
@@ -68,6 +80,8 @@ def setup(seed: int = 0, threads: int = None):
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(seed)
     torch.set_flush_denormal(True)  # denormal floats make CPU kernels crawl
 
 

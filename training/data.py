@@ -131,10 +131,11 @@ def augment(x: torch.Tensor, *companions: torch.Tensor, max_rot=10.0, max_shift=
     ang = (torch.rand(n) * 2 - 1) * math.radians(max_rot)
     sc = torch.empty(n).uniform_(*scale)
     flip = torch.where(torch.rand(n) < p_flip, -1.0, 1.0)
-    tx, ty = [(torch.rand(n) * 2 - 1) * max_shift for _ in range(2)]
+    tx, ty = [(torch.rand(n) * 2 - 1) * max_shift for _ in range(2)]  # drawn on the CPU: same
+    # random stream on every device; the small [n,2,3] matrix then moves to x's device.
     cos, sin = torch.cos(ang) / sc, torch.sin(ang) / sc
     theta = torch.stack([torch.stack([cos * flip, -sin, tx], 1),
-                         torch.stack([sin * flip, cos, ty], 1)], 1)
+                         torch.stack([sin * flip, cos, ty], 1)], 1).to(x.device)
     grid = F.affine_grid(theta, list(x.shape), align_corners=False)
     outs = [F.grid_sample(t, grid, padding_mode="border", align_corners=False)
             for t in (x,) + companions]

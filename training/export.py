@@ -13,7 +13,7 @@ import torch
 from onnx import TensorProto, helper
 
 from .common import (EMBEDDING_DIM, INPUT_SIZE, LICENSE, MEAN, OPSET, STD, git_commit, log)
-from .models import Classifier, ContrastiveEncoder, make_generator
+from .models import Classifier, encoder_from, make_generator
 
 FACE = [-1, 1, INPUT_SIZE, INPUT_SIZE]
 TOL = 1e-4
@@ -126,8 +126,7 @@ def export_pipeline(out_dir: Path, pipeline: str, description: str, classes, gen
         (path.parent / "card.json").write_text(json.dumps(card, indent=2) + "\n")
         gens.append(folder)
 
-    enc = ContrastiveEncoder()
-    enc.load_state_dict(enc_state["encoder"])
+    enc = encoder_from(enc_state)
     enc.eval()
     cls = Classifier(len(classes))
     cls.load_state_dict(enc_state["classifier"])

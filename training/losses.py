@@ -9,7 +9,7 @@ def supcon(emb: torch.Tensor, y: torch.Tensor, temperature: float = 0.1) -> torc
     z = F.normalize(emb, dim=1)
     sim = z @ z.t() / temperature
     n = z.shape[0]
-    eye = torch.eye(n, dtype=torch.bool)
+    eye = torch.eye(n, dtype=torch.bool, device=emb.device)
     sim = sim.masked_fill(eye, -1e9)
     pos = (y[:, None] == y[None, :]) & ~eye
     logprob = sim - torch.logsumexp(sim, dim=1, keepdim=True)

@@ -112,6 +112,7 @@ class ContrastiveEncoder(nn.Module):
         self.cnn = FeatureCNN(w, feat)
         self.proj = nn.Sequential(nn.Linear(2 * feat, dim), nn.BatchNorm1d(dim))
         self.dim = dim
+        self.arch = {"w": w, "feat": feat}  # saved with checkpoints: see encoder_from
 
     def forward(self, face, reference):
         n = face.shape[0]
@@ -130,6 +131,14 @@ class Classifier(nn.Module):
 
     def forward(self, emb):
         return self.net(emb)
+
+
+def encoder_from(state: dict) -> ContrastiveEncoder:
+    """The encoder a checkpoint holds, at the size it was trained ('arch'; older checkpoints
+    have none and use the default size)."""
+    enc = ContrastiveEncoder(**(state.get("arch") or {}))
+    enc.load_state_dict(state["encoder"])
+    return enc
 
 
 def make_generator(variant: str, **kw) -> nn.Module:

@@ -9,14 +9,13 @@ Supervision available:
 
 Two stages so CK+ folds stay subject-independent: `pretrain` on FER2013 only, then
 `finetune` adds the CK+ pairs of the allowed (training) subjects."""
-import copy
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .common import FER_CLASSES, log, to_tensor
+from .common import FER_CLASSES, cpu_state, device, log, to_tensor
 from .data import augment
 from .losses import lsgan
 from .models import PatchDiscriminator, make_generator
@@ -48,7 +47,7 @@ def build_gen_data(fer, ck=None) -> GenData:
 
 
 def _sample(a: np.ndarray, n: int) -> torch.Tensor:
-    return to_tensor(a[np.random.randint(0, len(a), n)])
+    return to_tensor(a[np.random.randint(0, len(a), n)]).to(device())
 
 
 def _paired_batch(gd: GenData, bs: int):
@@ -58,7 +57,7 @@ def _paired_batch(gd: GenData, bs: int):
     nidx = np.random.randint(0, len(gd.neutral), bs - n_pair)
     x = np.concatenate([gd.pair_in[idx], gd.neutral[nidx]])
     t = np.concatenate([gd.pair_out[idx], gd.neutral[nidx]])
-    return augment(to_tensor(x), to_tensor(t))
+    return augment(to_tensor(x).to(device()), to_tensor(t).to(device()))
 
 
 def train_generator(variant: str, gd: GenData, steps: int, init: dict = None, bs: int = 64,
@@ -67,6 +66,7 @@ def train_generator(variant: str, gd: GenData, steps: int, init: dict = None, bs
     g = make_generator(variant)
     if init is not None:
         g.load_state_dict(init)
+    g = g.to(device())
     d = None
     params = list(g.parameters())
     opt = torch.optim.Adam(params, lr=lr, betas=(0.5, 0.999))
@@ -75,6 +75,7 @@ def train_generator(variant: str, gd: GenData, steps: int, init: dict = None, bs
         d = PatchDiscriminator()
         if disc_init is not None:
             d.load_state_dict(disc_init)
+        d = d.to(device())
         opt_d = torch.optim.Adam(d.parameters(), lr=lr, betas=(0.5, 0.999))
     g.train()
     for step in range(1, steps + 1):
@@ -108,7 +109,7 @@ def train_generator(variant: str, gd: GenData, steps: int, init: dict = None, bs
             extra += f" kl={g.last_kl.item():.1f}" if variant == "vae" else ""
             log(f"gen {variant} step {step}/{steps} L1={rec.item():.4f}{extra}")
     g.eval()
-    return copy.deepcopy(g.state_dict()), (copy.deepcopy(d.state_dict()) if d is not None else None)
+    return cpu_state(g), (cpu_state(d) if d is not None else None)
 
 
 def vae_from_autoencoder(ae: dict) -> dict:
@@ -148,5 +149,6 @@ def generate(variant: str, state: dict, x_u8: np.ndarray, bs: int = 512) -> np.n
         return to_tensor(x_u8).numpy()
     g = make_generator(variant)
     g.load_state_dict(state)
-    g.eval()
-    return np.concatenate([g(to_tensor(x_u8[i:i + bs])).numpy() for i in range(0, len(x_u8), bs)])
+    g = g.to(device()).eval()
+    return np.concatenate([g(to_tensor(x_u8[i:i + bs]).to(device())).cpu().numpy()
+                           for i in range(0, len(x_u8), bs)])

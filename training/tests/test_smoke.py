@@ -144,3 +144,30 @@ def test_warm_start_continues_the_named_modes_encoder(tmp_path, monkeypatch):
     state = {"encoder": {"w": torch.ones(2)}, "classifier": None}
     torch.save(state, tmp_path / "xlong" / "fer_encoder.pt")
     assert torch.equal(pipeline.fer_warm_start(cfg)["encoder"]["w"], torch.ones(2))
+
+
+def test_a_wider_encoder_trains_fine_tunes_and_exports_at_its_own_size(tmp_path, monkeypatch):
+    """Mode `gpu` trains a wider encoder: every later step must build it at that size, and the
+    exported ONNX chain must still match PyTorch (no data set needed: random faces)."""
+    monkeypatch.setenv("FER_DEVICE", "cpu")
+    from training.export import export_pipeline, run_onnx_pipeline
+    from training.models import ContrastiveEncoder, encoder_from, make_generator, n_params
+    from training.train_encoder import predict, train_encoder
+    rng = np.random.RandomState(0)
+    x = rng.randint(0, 256, (64, 48, 48)).astype(np.uint8)
+    y = rng.randint(0, len(FER_CLASSES), 64)
+    refs = {"autoencoder": rng.uniform(-1, 1, (64, 1, 48, 48)).astype(np.float32)}
+    wide = train_encoder(x, y, refs, len(FER_CLASSES), 1, bs=32, width=24)
+    assert wide["arch"]["w"] == 24
+    assert n_params(encoder_from(wide)) > 1.5 * n_params(ContrastiveEncoder())
+    tuned = train_encoder(x, y % len(CK_CLASSES), refs, len(CK_CLASSES), 1, bs=32,
+                          init={"encoder": wide["encoder"], "arch": wide["arch"]})
+    assert tuned["arch"]["w"] == 24
+    gens = {v: make_generator(v).state_dict() for v in ["autoencoder", "vae", "gan"]}
+    blocks = {k: {} for k in ("generator", "encoder", "classifier")}
+    faces = torch.from_numpy(refs["autoencoder"][:4])
+    export_pipeline(tmp_path / "p", "p", "test", CK_CLASSES, gens, tuned, blocks, {}, faces)
+    onnx_logits = run_onnx_pipeline(tmp_path / "p", "identity", faces.numpy())
+    u8 = ((faces.numpy()[:, 0] * 0.5 + 0.5) * 255).round().astype(np.uint8)
+    torch_logits = predict(tuned, len(CK_CLASSES), u8, faces.numpy())
+    assert np.abs(onnx_logits - torch_logits).max() < 1e-3
