@@ -55,7 +55,7 @@ MODES = {
     # unchanged) trained 150 FER2013 epochs, generators 10x longer. What the 2-core build
     # machine cannot do; not run yet, so no figures exist for it.
     "gpu": dict(fer_per_class=None, gen_pretrain=2400, gen_finetune=1200, fer_epochs=150, ck_epochs=30,
-                enc_width=32),
+                enc_width=32, wants_gpu=True),
 }
 
 
@@ -146,6 +146,9 @@ def main(argv=None):
     ckpt = args.ckpt or CHECKPOINTS_DIR / args.mode
     cmd = "/usr/bin/python3 -m training.pipeline --mode " + args.mode
     log(f"mode={args.mode} cfg={cfg} ckpt={ckpt} device={device()}")
+    if cfg.get("wants_gpu") and device().type == "cpu":
+        log(f"warning: mode {args.mode} is sized for a GPU and this run is on the CPU "
+            "(torch sees no GPU): expect some 15 hours on 2 cores")
 
     fer = load_fer("train", cfg["fer_per_class"])
     val = load_fer("validation", cfg.get("val_per_class"))
