@@ -28,7 +28,7 @@ from .common import (CHECKPOINTS_DIR, CK_CLASSES, FER_CLASSES, GEN_VARIANTS, MOD
 from .data import load_ck, load_fer, subject_folds
 from .evaluate import classification_metrics, reference_quality
 from .pipeline import MODES, ck_refs, fer_epochs_total, fer_validation
-from .train_encoder import predict, train_encoder
+from .train_encoder import encoder_only, predict, train_encoder
 from .train_generators import build_gen_data, train_all_generators
 
 CK_VARIANTS = ["identity", "autoencoder", "vae", "gan", "true_neutral"]
@@ -59,7 +59,7 @@ def run_fold(k, folds, ck, fer, pre, fer_state, gen_steps, epochs, out_dir: Path
     for v in ["autoencoder", "vae", "gan"]:
         quality[v] = reference_quality(refs[v][te_pairs], ck.neutral[te_pairs])
     state = train_encoder(ck.x[tr], ck.y[tr], {v: r[tr] for v, r in refs.items()}, len(CK_CLASSES),
-                          epochs, init={"encoder": fer_state["encoder"], "arch": fer_state.get("arch")}, bs=64,
+                          epochs, init=encoder_only(fer_state), bs=64,
                           seed=k + 1000 * seed, tag=f"ck fold {k}", **CK_RECIPES[recipe])
     res = {"fold": k, "test_subjects": sorted(set(ck.subject[te].tolist())), "quality": quality,
            "predictions": {}, "seconds": 0}

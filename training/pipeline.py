@@ -24,7 +24,7 @@ from .common import (CHECKPOINTS_DIR, CK_CLASSES, FER_CLASSES, GEN_VARIANTS, MOD
 from .data import load_ck, load_fer
 from .evaluate import classification_metrics
 from .export import export_pipeline, run_onnx_pipeline
-from .train_encoder import predict, train_encoder
+from .train_encoder import encoder_only, predict, train_encoder
 from .train_generators import build_gen_data, generate, train_all_generators
 
 # Budgets per mode. `full` is sized for ~75 min on 2 shared cores (see README for timings).
@@ -179,9 +179,8 @@ def main(argv=None):
     ck_state = None
     if not args.skip_ck:
         def ck_train():
-            init = {"encoder": fer_state["encoder"], "arch": fer_state.get("arch")}  # new 7-class CK+ head
             return train_encoder(ck.x, ck.y, ck_refs(gens, ck), len(CK_CLASSES), cfg["ck_epochs"],
-                                 init=init, bs=64, lr=1e-3, tag="ck")
+                                 init=encoder_only(fer_state), bs=64, lr=1e-3, tag="ck")  # new 7-class head
         ck_state = cached(ckpt / "ck_encoder.pt", ck_train)
 
     # --- metrics -----------------------------------------------------------------------------

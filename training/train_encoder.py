@@ -37,6 +37,11 @@ def _balanced_order(y, rng) -> np.ndarray:
     return rng.choice(len(y), size=len(y), replace=True, p=p / p.sum())
 
 
+def encoder_only(state: dict) -> dict:
+    """A trained encoder (weights and size) as `init` for fine-tuning with a new classifier head."""
+    return {"encoder": state["encoder"], "arch": state.get("arch")}
+
+
 def train_encoder(x_u8, y, refs: dict, n_classes: int, epochs: int, init: dict = None,
                   bs: int = 128, lr: float = 2e-3, wd: float = 5e-4, variants=None,
                   eval_fn=None, seed: int = 0, tag: str = "enc", balanced: bool = False,

@@ -152,7 +152,7 @@ def test_a_wider_encoder_trains_fine_tunes_and_exports_at_its_own_size(tmp_path,
     monkeypatch.setenv("FER_DEVICE", "cpu")
     from training.export import export_pipeline, run_onnx_pipeline
     from training.models import ContrastiveEncoder, encoder_from, make_generator, n_params
-    from training.train_encoder import predict, train_encoder
+    from training.train_encoder import encoder_only, predict, train_encoder
     rng = np.random.RandomState(0)
     x = rng.randint(0, 256, (64, 48, 48)).astype(np.uint8)
     y = rng.randint(0, len(FER_CLASSES), 64)
@@ -161,7 +161,7 @@ def test_a_wider_encoder_trains_fine_tunes_and_exports_at_its_own_size(tmp_path,
     assert wide["arch"]["w"] == 24
     assert n_params(encoder_from(wide)) > 1.5 * n_params(ContrastiveEncoder())
     tuned = train_encoder(x, y % len(CK_CLASSES), refs, len(CK_CLASSES), 1, bs=32,
-                          init={"encoder": wide["encoder"], "arch": wide["arch"]})
+                          init=encoder_only(wide))
     assert tuned["arch"]["w"] == 24
     gens = {v: make_generator(v).state_dict() for v in ["autoencoder", "vae", "gan"]}
     blocks = {k: {} for k in ("generator", "encoder", "classifier")}
