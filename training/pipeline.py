@@ -51,8 +51,8 @@ MODES = {
                    fer_init="x2long",
                    fer_aug=dict(max_rot=15.0, max_shift=0.12, scale=(0.88, 1.12), erase_p=0.5)),
     # gpu = for a CUDA machine (training runs on the GPU when torch sees one, see common.device):
-    # an encoder CNN twice as wide (3-4x the FLOPs, 1.2 M parameters; the server's contract is
-    # unchanged) trained 150 FER2013 epochs, generators 10x longer. What the 2-core build
+    # an encoder CNN twice as wide (1.2 M parameters; a training step costs 2.6x the default's on
+    # 2 CPU cores; the server's contract is unchanged) trained 150 FER2013 epochs, generators 10x longer. What the 2-core build
     # machine cannot do; not run yet, so no figures exist for it.
     "gpu": dict(fer_per_class=None, gen_pretrain=2400, gen_finetune=1200, fer_epochs=150, ck_epochs=30,
                 enc_width=32, wants_gpu=True),
@@ -148,7 +148,7 @@ def main(argv=None):
     log(f"mode={args.mode} cfg={cfg} ckpt={ckpt} device={device()}")
     if cfg.get("wants_gpu") and device().type == "cpu":
         log(f"warning: mode {args.mode} is sized for a GPU and this run is on the CPU "
-            "(torch sees no GPU): expect some 15 hours on 2 cores")
+            "(torch sees no GPU): expect 13 hours or more on 2 cores (~4.8 min per FER2013 epoch)")
 
     fer = load_fer("train", cfg["fer_per_class"])
     val = load_fer("validation", cfg.get("val_per_class"))
