@@ -25,7 +25,7 @@ import torch
 
 from .common import (CHECKPOINTS_DIR, CK_CLASSES, FER_CLASSES, GEN_VARIANTS, MODELS_DIR,
                      RESULTS_DIR, log, setup, to_tensor)
-from .data import load_ck, load_fer, subject_folds
+from .data import STRONG_AUG, load_ck, load_fer, subject_folds
 from .evaluate import classification_metrics, reference_quality
 from .pipeline import MODES, ck_refs, fer_epochs_total, fer_validation
 from .train_encoder import encoder_only, predict, train_encoder
@@ -38,8 +38,7 @@ CK_VARIANTS = ["identity", "autoencoder", "vae", "gan", "true_neutral"]
 CK_RECIPES = {
     "base": dict(lr=1e-3),
     "balanced": dict(lr=1e-3, balanced=True),
-    "strongaug": dict(lr=1e-3, aug=dict(max_rot=15.0, max_shift=0.12, scale=(0.88, 1.12),
-                                                     erase_p=0.5, erase_frac=(1 / 8, 1 / 3))),
+    "strongaug": dict(lr=1e-3, aug={**STRONG_AUG, "erase_frac": (1 / 8, 1 / 3)}),  # smaller occlusions
 }
 
 

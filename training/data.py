@@ -121,6 +121,11 @@ def subject_folds(subjects: np.ndarray, k: int = 10, seed: int = 0):
     return out
 
 
+# "Stronger augmentation" of the experiments (x3long, CK+ recipe strongaug): wider geometry and
+# a random occlusion in half the faces.
+STRONG_AUG = dict(max_rot=15.0, max_shift=0.12, scale=(0.88, 1.12), erase_p=0.5)
+
+
 def augment(x: torch.Tensor, *companions: torch.Tensor, max_rot=10.0, max_shift=0.08,
             scale=(0.93, 1.07), p_flip=0.5, erase_p=0.0, erase_frac=(1 / 6, 1 / 2)):
     """Random flip + small rotation/shift/scale, applied identically to x and its companions

@@ -21,7 +21,7 @@ import torch
 
 from .common import (CHECKPOINTS_DIR, CK_CLASSES, FER_CLASSES, GEN_VARIANTS, MODELS_DIR,
                      RESULTS_DIR, device, log, setup, to_tensor)
-from .data import load_ck, load_fer
+from .data import STRONG_AUG, load_ck, load_fer
 from .evaluate import classification_metrics
 from .export import export_pipeline, run_onnx_pipeline
 from .train_encoder import encoder_only, predict, train_encoder
@@ -48,8 +48,7 @@ MODES = {
     # validation, so more epochs of the same data alone would mostly widen that gap. Result: FER2013
     # validation unchanged within noise, CK+ folds worse (training/results/x3long/): not shipped.
     "x3long": dict(fer_per_class=None, gen_pretrain=240, gen_finetune=120, fer_epochs=30, ck_epochs=20,
-                   fer_init="x2long",
-                   fer_aug=dict(max_rot=15.0, max_shift=0.12, scale=(0.88, 1.12), erase_p=0.5)),
+                   fer_init="x2long", fer_aug=STRONG_AUG),
     # gpu = for a CUDA machine (training runs on the GPU when torch sees one, see common.device):
     # an encoder CNN twice as wide (1.2 M parameters; a training step costs 2.6x the default's on
     # 2 CPU cores; the server's contract is unchanged) trained 150 FER2013 epochs, generators 10x longer. What the 2-core build
@@ -59,9 +58,15 @@ MODES = {
 }
 
 
+def fer_chain(cfg: dict) -> list:
+    """The modes whose FER2013 encoders a mode continues, oldest first (x3long -> [xlong, x2long])."""
+    init = cfg.get("fer_init")
+    return fer_chain(MODES[init]) + [init] if init else []
+
+
 def fer_epochs_total(cfg: dict) -> int:
-    """FER2013 encoder epochs in all: a warm-started mode adds those of the mode it continues."""
-    return cfg["fer_epochs"] + (fer_epochs_total(MODES[cfg["fer_init"]]) if cfg.get("fer_init") else 0)
+    """FER2013 encoder epochs in all: a warm-started mode adds those of the modes it continues."""
+    return cfg["fer_epochs"] + sum(MODES[m]["fer_epochs"] for m in fer_chain(cfg))
 GEN_NAMES = ["autoencoder", "vae", "gan"]
 QUALITY_NOTE = ("ckplus_reference_*: L1 (grey levels) / SSIM vs the true neutral frame on CK+ test subjects of "
                 "the subject-independent folds, measured with the FER2013-only pretrained generator of this "
@@ -102,12 +107,6 @@ def fer_validation(state, gens, val):
     return out
 
 
-def fer_chain(mode: str) -> list:
-    """The modes whose FER2013 encoders `mode` continues, oldest first (x3long -> [xlong, x2long])."""
-    init = MODES[mode].get("fer_init")
-    return fer_chain(init) + [init] if init else []
-
-
 def fer_warm_start(cfg: dict):
     """The FER2013 encoder+classifier a mode continues from (cfg 'fer_init' names the mode), or None."""
     if not cfg.get("fer_init"):
@@ -137,7 +136,7 @@ def main(argv=None):
                     help="stop after this training step (to size later steps from measured speed)")
     args = ap.parse_args(argv)
     if args.print_chain:
-        print(" ".join(fer_chain(args.mode)))
+        print(" ".join(fer_chain(MODES[args.mode])))
         return 0
     setup(0)
     cfg = dict(MODES[args.mode])
