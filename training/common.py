@@ -65,7 +65,13 @@ def device() -> torch.device:
     """Where training runs: $FER_DEVICE (cpu, cuda, cuda:1), else the GPU when torch sees one.
     Checkpoints and exports are always CPU tensors, so a model trained on a GPU exports the same."""
     name = os.environ.get("FER_DEVICE") or ("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
+    try:
+        dev = torch.device(name)
+    except RuntimeError:
+        raise SystemExit(f"FER_DEVICE={name!r} is not a torch device: use cpu, cuda or cuda:N")
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise SystemExit(f"FER_DEVICE={name!r} but torch sees no GPU (a CPU-only torch build, or no driver)")
+    return dev
 
 
 def cpu_state(module: torch.nn.Module) -> dict:

@@ -171,3 +171,16 @@ def test_a_wider_encoder_trains_fine_tunes_and_exports_at_its_own_size(tmp_path,
     u8 = ((faces.numpy()[:, 0] * 0.5 + 0.5) * 255).round().astype(np.uint8)
     torch_logits = predict(tuned, len(CK_CLASSES), u8, faces.numpy())
     assert np.abs(onnx_logits - torch_logits).max() < 1e-3
+
+
+def test_a_bad_fer_device_is_refused_with_the_setting_named(monkeypatch):
+    from training.common import device
+    monkeypatch.setenv("FER_DEVICE", "gpu0")
+    with pytest.raises(SystemExit, match="FER_DEVICE='gpu0' is not a torch device"):
+        device()
+    if not torch.cuda.is_available():
+        monkeypatch.setenv("FER_DEVICE", "cuda")
+        with pytest.raises(SystemExit, match="torch sees no GPU"):
+            device()
+    monkeypatch.setenv("FER_DEVICE", "cpu")
+    assert device().type == "cpu"
